@@ -1,0 +1,26 @@
+// The subcommands of `dojo`. Each registers its options on the CLI11 app at start-up and runs when
+// chosen; `Context` carries what every command may need.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "dojo/runtime/runtime.hpp"
+
+namespace dojo::cli {
+
+struct Context {
+  runtime::Runtime& runtime;
+};
+
+class Command {
+ public:
+  virtual ~Command() = default;
+  // True when the user chose this command on the command line.
+  virtual bool chosen() const = 0;
+  virtual int run(Context& context) = 0;
+};
+
+std::unique_ptr<Command> make_info_command(CLI::App& app);
+std::unique_ptr<Command> make_bench_command(CLI::App& app);
+
+}  // namespace dojo::cli

@@ -1,0 +1,25 @@
+# Warnings, sanitizers and optimisation flags applied to dojo's own targets through dojo_target_defaults().
+add_library(dojo_warnings INTERFACE)
+target_compile_options(dojo_warnings INTERFACE -Wall -Wextra -Wpedantic -Wno-unused-parameter)
+if(DOJO_WERROR)
+  target_compile_options(dojo_warnings INTERFACE -Werror)
+endif()
+if(DOJO_NATIVE)
+  target_compile_options(dojo_warnings INTERFACE -march=native)
+endif()
+
+# Error locations name files relative to the project ("collectives/src/ring.cpp"), not the build host.
+add_compile_options(-fmacro-prefix-map=${CMAKE_SOURCE_DIR}/=)
+
+if(DOJO_SANITIZE)
+  string(REPLACE ";" "," _dojo_san "${DOJO_SANITIZE}")
+  message(STATUS "dojo: building with sanitizers: ${_dojo_san}")
+  add_compile_options(-fsanitize=${_dojo_san} -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=${_dojo_san})
+endif()
+
+# Every dojo library and binary calls this once: warnings on, C++20.
+function(dojo_target_defaults target)
+  target_link_libraries(${target} PRIVATE dojo_warnings)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+endfunction()

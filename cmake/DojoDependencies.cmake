@@ -1,0 +1,36 @@
+# Finds every dependency dojo needs and fails with the Debian package to install when one is missing.
+# `tools/install-deps` installs all of them.
+
+macro(dojo_require found what package)
+  if(NOT ${found})
+    message(FATAL_ERROR "dojo needs ${what}: install the Debian package '${package}' "
+                        "(or run tools/install-deps as root, which installs everything).")
+  endif()
+endmacro()
+
+find_package(MPI COMPONENTS C CXX)
+dojo_require(MPI_CXX_FOUND "an MPI library (Open MPI)" "libopenmpi-dev")
+
+find_package(OpenMP COMPONENTS CXX)
+dojo_require(OpenMP_CXX_FOUND "OpenMP" "libgomp1 (part of g++)")
+
+find_package(BLIS)
+dojo_require(BLIS_FOUND "BLIS" "libblis-openmp-dev")
+
+set(HDF5_PREFER_PARALLEL TRUE)
+find_package(HDF5 COMPONENTS C)
+dojo_require(HDF5_FOUND "parallel HDF5" "libhdf5-openmpi-dev")
+if(NOT HDF5_IS_PARALLEL)
+  message(FATAL_ERROR "dojo needs the parallel (MPI) build of HDF5: install 'libhdf5-openmpi-dev'.")
+endif()
+
+find_package(CLI11 CONFIG QUIET)
+dojo_require(CLI11_FOUND "CLI11" "libcli11-dev")
+
+find_package(Threads REQUIRED)
+
+if(DOJO_ENABLE_TESTS)
+  find_package(GTest CONFIG QUIET)
+  dojo_require(GTest_FOUND "GoogleTest (DOJO_ENABLE_TESTS=ON)" "libgtest-dev")
+  include(GoogleTest)
+endif()

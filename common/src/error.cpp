@@ -1,0 +1,65 @@
+// Error construction, the rank and activity recorded with every error.
+#include "dojo/common/error.hpp"
+
+#include <atomic>
+#include <vector>
+
+namespace dojo {
+namespace {
+std::atomic<int> g_rank{-1};
+thread_local std::vector<std::string> t_activities;
+
+}  // namespace
+
+Error::Error(ErrorKind kind, std::string message, std::source_location where, int rank,
+             std::string activity)
+    : std::runtime_error(message),
+      kind_(kind),
+      message_(std::move(message)),
+      file_(where.file_name()),
+      line_(static_cast<int>(where.line())),
+      rank_(rank),
+      activity_(std::move(activity)) {}
+
+void user_error(std::string message, std::source_location where) {
+  throw Error(ErrorKind::user, std::move(message), where, g_rank.load(), current_activity());
+}
+
+void internal_error(std::string message, std::source_location where) {
+  throw Error(ErrorKind::internal, std::move(message), where, g_rank.load(), current_activity());
+}
+
+void set_error_rank(int rank) noexcept {
+  g_rank.store(rank);
+}
+int error_rank() noexcept {
+  return g_rank.load();
+}
+
+ScopedActivity::ScopedActivity(std::string what) {
+  t_activities.push_back(std::move(what));
+}
+ScopedActivity::~ScopedActivity() {
+  t_activities.pop_back();
+}
+
+std::string current_activity() {
+  std::string path;
+  for (const auto& a : t_activities) {
+    if (!path.empty()) path += " > ";
+    path += a;
+  }
+  return path;
+}
+
+std::string describe(const Error& error) {
+  std::string line;
+  if (error.rank() >= 0) line += str("rank ", error.rank());
+  if (!error.activity().empty()) line += (line.empty() ? "while " : ", while ") + error.activity();
+  if (!line.empty()) line += ": ";
+  line += error.message();
+  line += str(" [", error.file(), ":", error.line(), "]");
+  return line;
+}
+
+}  // namespace dojo

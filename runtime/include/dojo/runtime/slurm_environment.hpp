@@ -1,0 +1,31 @@
+// What a Slurm job tells its tasks through the environment, read in one place, and the expansion of
+// Slurm host lists such as "node[01-04,7],gpu3".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dojo::runtime {
+
+struct SlurmEnvironment {
+  std::string job_id;                // SLURM_JOB_ID
+  std::optional<int> proc_id;        // SLURM_PROCID: this task's rank in the step
+  std::optional<int> local_id;       // SLURM_LOCALID: rank on this node
+  std::optional<int> node_id;        // SLURM_NODEID: index of this node in the step
+  std::optional<int> ntasks;         // SLURM_NTASKS
+  std::optional<int> cpus_per_task;  // SLURM_CPUS_PER_TASK
+  std::vector<std::string> nodes;    // SLURM_JOB_NODELIST, expanded
+
+  bool in_job() const { return !job_id.empty(); }
+};
+
+// Reads SLURM_* from this process's environment; fields absent from it stay empty.
+SlurmEnvironment read_slurm_environment();
+
+// Expands a Slurm host list: "node[01-04,7]" -> node01 node02 node03 node04 node7 (zero padding
+// kept), "a[1-2]b[3-4]" -> a1b3 a1b4 a2b3 a2b4, "x,y" -> x y. A malformed list is a user error.
+std::vector<std::string> expand_hostlist(std::string_view list);
+
+}  // namespace dojo::runtime

@@ -1,0 +1,44 @@
+// Runtime start-up under mpiexec: ranks, node discovery and a private world communicator.
+#include <gtest/gtest.h>
+
+#include "dojo/runtime/runtime.hpp"
+#include "dojo_test_support.hpp"
+
+namespace {
+dojo::runtime::Runtime& runtime() {
+  static int argc = 0;
+  static char** argv = nullptr;
+  static dojo::runtime::Runtime rt(argc, argv);
+  return rt;
+}
+}  // namespace
+
+TEST(Runtime, MatchesMpiWorld) {
+  auto& rt = runtime();
+  int rank = -1, size = -1;
+  MPI_Comm_rank(dojo::test::world(), &rank);
+  MPI_Comm_size(dojo::test::world(), &size);
+  EXPECT_EQ(rt.rank(), rank);
+  EXPECT_EQ(rt.size(), size);
+  int cmp = MPI_UNEQUAL;
+  MPI_Comm_compare(rt.world().get(), dojo::test::world(), &cmp);
+  EXPECT_EQ(cmp, MPI_CONGRUENT);  // same group, its own context
+}
+
+TEST(Runtime, DiscoversOneNodeWithEveryRankOnIt) {
+  // mpiexec on this machine starts every rank on one host.
+  auto& rt = runtime();
+  EXPECT_EQ(rt.node_count(), 1);
+  EXPECT_EQ(rt.node_index(), 0);
+  EXPECT_EQ(rt.ranks_per_node(), rt.size());
+  EXPECT_EQ(rt.local_rank(), rt.rank());
+  EXPECT_GE(rt.threads().threads, 1);
+  EXPECT_LE(rt.threads().threads * rt.ranks_per_node(),
+            std::max(rt.threads().node_cores, rt.ranks_per_node()));
+}
+
+TEST(Runtime, GrantsAThreadLevel) {
+  auto& rt = runtime();
+  EXPECT_GE(rt.thread_level_provided(), MPI_THREAD_SINGLE);
+  EXPECT_EQ(rt.launcher(), "mpirun");
+}
