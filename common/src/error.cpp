@@ -55,7 +55,10 @@ std::string current_activity() {
 std::string describe(const Error& error) {
   std::string line;
   if (error.rank() >= 0) line += str("rank ", error.rank());
-  if (!error.activity().empty()) line += (line.empty() ? "while " : ", while ") + error.activity();
+  if (!error.activity().empty()) {
+    line += line.empty() ? "while " : ", while ";
+    line += error.activity();
+  }
   if (!line.empty()) line += ": ";
   line += error.message();
   line += str(" [", error.file(), ":", error.line(), "]");
