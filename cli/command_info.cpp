@@ -75,6 +75,7 @@ class InfoCommand final : public Command {
     for (const auto& [node, host] : node_hosts) hosts += (hosts.empty() ? "" : ", ") + host;
 
     Table table({"item", "value"});
+    table.align_numbers_right(false);
     table.add({"ranks", std::to_string(rt.size())});
     table.add({"nodes", str(rt.node_count(), " (", hosts, ")")});
     table.add({"ranks per node", std::to_string(rt.max_ranks_per_node())});
@@ -93,9 +94,7 @@ class InfoCommand final : public Command {
                    runtime::thread_level_name(rt.thread_level_requested()), ")")});
     table.add({"point-to-point", runtime::point_to_point_transport()});
     table.add({"BLIS", blis_description()});
-    std::string devices;
-    for (const auto& d : device::list_devices()) devices += (devices.empty() ? "" : ", ") + d;
-    table.add({"devices", devices});
+    table.add({"devices", device::describe_devices(device::list_devices())});
     const auto& slurm = rt.slurm();
     table.add({"Slurm job", slurm.in_job()
                                 ? str(slurm.job_id, " on ", slurm.nodes.size(), " node(s)")

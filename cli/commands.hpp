@@ -22,5 +22,8 @@ class Command {
 
 std::unique_ptr<Command> make_info_command(CLI::App& app);
 std::unique_ptr<Command> make_bench_command(CLI::App& app);
+std::unique_ptr<Command> make_topology_command(CLI::App& app);
+std::unique_ptr<Command> make_data_command(CLI::App& app);
+std::unique_ptr<Command> make_train_command(CLI::App& app);
 
 }  // namespace dojo::cli

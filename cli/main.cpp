@@ -46,12 +46,14 @@ int run(int argc, char** argv) {
       "the same command.\nExamples:\n  mpirun -n 4 dojo info\n  dojo bench gemm --threads 2",
       "dojo"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options such as --threads may follow the subcommand too
   app.get_formatter()->column_width(40);
   GlobalOptions global;
   add_global_options(app, global);
   std::vector<std::unique_ptr<dojo::cli::Command>> commands;
   commands.push_back(dojo::cli::make_info_command(app));
   commands.push_back(dojo::cli::make_bench_command(app));
+  commands.push_back(dojo::cli::make_topology_command(app));
 
   try {
     app.parse(argc, argv);

@@ -27,9 +27,14 @@ void Table::print(std::ostream& out) const {
   auto line = [&](const std::vector<std::string>& cells, bool header) {
     for (std::size_t c = 0; c < width.size(); ++c) {
       const std::string cell = c < cells.size() ? cells[c] : "";
-      bool right = !header && looks_numeric(cell) && c > 0;
-      out << (right ? std::right : std::left) << std::setw(static_cast<int>(width[c])) << cell;
-      out << (c + 1 < width.size() ? "  " : "");
+      bool right = numbers_right_ && !header && looks_numeric(cell) && c > 0;
+      bool last = c + 1 == width.size();
+      if (last && !right) {
+        out << cell;  // no trailing padding
+      } else {
+        out << (right ? std::right : std::left) << std::setw(static_cast<int>(width[c])) << cell;
+      }
+      out << (last ? "" : "  ");
     }
     out << '\n';
   };

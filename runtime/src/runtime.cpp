@@ -56,6 +56,8 @@ ThreadPlan plan_threads(int requested, const std::optional<int>& slurm_cpus_per_
 }
 
 Runtime::Runtime(int& argc, char**& argv, const RuntimeOptions& options) {
+  // Before MPI_Init: a singleton Open MPI process sets the launcher's variables itself.
+  launcher_ = detect_launcher();
   if (!mpi::is_initialized()) {
     DOJO_CHECK_MPI(MPI_Init_thread(&argc, &argv, MPI_THREAD_MULTIPLE, &thread_level_));
     owns_mpi_ = true;
@@ -90,7 +92,6 @@ Runtime::Runtime(int& argc, char**& argv, const RuntimeOptions& options) {
   std::array<char, 256> host{};
   gethostname(host.data(), host.size() - 1);
   hostname_ = host.data();
-  launcher_ = detect_launcher();
   slurm_ = read_slurm_environment();
   if (slurm_.proc_id && launcher_ == "srun" && *slurm_.proc_id != rank_)
     log::warn("SLURM_PROCID=", *slurm_.proc_id, " differs from the MPI rank ", rank_,
