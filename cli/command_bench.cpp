@@ -4,8 +4,12 @@
 #include <regex>
 
 #include "commands.hpp"
+#include "dojo/collectives/bench.hpp"
+#include "dojo/collectives/bench_cli.hpp"
+#include "dojo/collectives/communicator.hpp"
 #include "dojo/device/gemm_bench.hpp"
 #include "dojo/device/registry.hpp"
+#include "dojo/model/step_bench.hpp"
 
 namespace dojo::cli {
 namespace {
@@ -33,7 +37,8 @@ device::GemmBenchShape parse_shape(const std::string& text) {
 class BenchCommand final : public Command {
  public:
   explicit BenchCommand(CLI::App& app) {
-    command_ = app.add_subcommand("bench", "Benchmarks (figures, not pass/fail): gemm");
+    command_ =
+        app.add_subcommand("bench", "Benchmarks (figures, not pass/fail): gemm, step, collectives");
     command_->require_subcommand(1);
     gemm_ = command_->add_subcommand(
         "gemm",
@@ -50,13 +55,51 @@ class BenchCommand final : public Command {
     gemm_->add_option("--shape", shapes_,
                       "Measure these shapes instead of the defaults: MxNxK[:ab], a/b = n or t "
                       "(transposes), e.g. --shape 4096x1024x256:nt; repeatable");
+    step_ = command_->add_subcommand(
+        "step",
+        "Time of one GPT training step (forward, backward, AdamW) on one rank, the share spent in "
+        "GEMM, and the same model in PyTorch (python3-torch) with the same threads, in one run");
+    auto& m = step_options_.model;
+    step_->add_option("--layers", m.layers, "Transformer blocks")->capture_default_str();
+    step_->add_option("--channels", m.channels, "Width")->capture_default_str();
+    step_->add_option("--heads", m.heads, "Attention heads")->capture_default_str();
+    step_->add_option("--context", m.context_length, "Context length, tokens")
+        ->capture_default_str();
+    step_->add_option("--vocab", m.vocab_size, "Vocabulary size")->capture_default_str();
+    step_->add_option("--batch", step_options_.batch_size, "Sequences per step")
+        ->capture_default_str();
+    step_->add_option("--steps", step_options_.steps, "Timed steps (median reported)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    step_->add_flag("--no-torch", no_torch_, "Skip the PyTorch comparison");
+    collectives_ = command_->add_subcommand(
+        "collectives",
+        "OSU-style table per operation, algorithm and size over all ranks of the job: avg/min/max "
+        "time, algbw, busbw, with native MPI and the cost model's choice in the same run.\n"
+        "Example: mpirun -n 4 dojo bench collectives --ops allreduce --min-size 64K --csv out.csv");
+    collectives::add_bench_options(*collectives_, collectives_options_, collectives_text_);
   }
   bool chosen() const override { return command_->parsed(); }
 
   int run(Context& context) override {
+    if (collectives_->parsed()) {
+      collectives::finish_bench_options(collectives_options_, collectives_text_);
+      collectives::Communicator comm(context.runtime.world().get());
+      collectives::run_collectives_bench(collectives_options_, comm, std::cout);
+      return 0;
+    }
     if (context.runtime.size() != 1)
-      user_error(str("dojo bench gemm measures one rank, but the job has ", context.runtime.size(),
+      user_error(str("dojo bench ", gemm_->parsed() ? "gemm" : "step",
+                     " measures one rank, but the job has ", context.runtime.size(),
                      ": run it without a launcher or with -n 1"));
+    if (step_->parsed()) {
+      device::DeviceOptions options;
+      options.threads = context.runtime.threads().threads;
+      auto dev = device::open(device_name_, options);
+      if (no_torch_) step_options_.torch_script.clear();
+      model::run_step_bench(step_options_, *dev, std::cout);
+      return 0;
+    }
     if (!shapes_.empty()) {
       gemm_options_.shapes.clear();
       for (const auto& s : shapes_) gemm_options_.shapes.push_back(parse_shape(s));
@@ -75,6 +118,12 @@ class BenchCommand final : public Command {
  private:
   CLI::App* command_ = nullptr;
   CLI::App* gemm_ = nullptr;
+  CLI::App* step_ = nullptr;
+  CLI::App* collectives_ = nullptr;
+  collectives::BenchOptions collectives_options_;
+  collectives::BenchCliText collectives_text_;
+  model::StepBenchOptions step_options_;
+  bool no_torch_ = false;
   std::string device_name_ = "host";
   std::vector<std::string> shapes_;
   device::GemmBenchOptions gemm_options_;

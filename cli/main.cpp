@@ -43,7 +43,9 @@ int run(int argc, char** argv) {
 
   CLI::App app{
       "dojo: a training runtime for supercomputers. Launch it with srun or mpirun; every rank runs "
-      "the same command.\nExamples:\n  mpirun -n 4 dojo info\n  dojo bench gemm --threads 2",
+      "the same command.\nExamples:\n  mpirun -n 4 dojo info\n"
+      "  dojo data prepare fashion-mnist --out data/fashion-mnist.h5\n"
+      "  mpirun -n 4 dojo train --config configs/fashion-mlp.toml\n  dojo bench gemm --threads 2",
       "dojo"};
   app.require_subcommand(1);
   app.fallthrough();  // global options such as --threads may follow the subcommand too
@@ -54,6 +56,8 @@ int run(int argc, char** argv) {
   commands.push_back(dojo::cli::make_info_command(app));
   commands.push_back(dojo::cli::make_bench_command(app));
   commands.push_back(dojo::cli::make_topology_command(app));
+  commands.push_back(dojo::cli::make_data_command(app));
+  commands.push_back(dojo::cli::make_train_command(app));
 
   try {
     app.parse(argc, argv);

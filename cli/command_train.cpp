@@ -1,0 +1,53 @@
+// `dojo train`: trains a model with data parallelism over every rank of the job.
+#include <iostream>
+
+#include "commands.hpp"
+#include "config_file.hpp"
+#include "dojo/jobs/trainer.hpp"
+
+namespace dojo::cli {
+namespace {
+
+class TrainCommand final : public Command {
+ public:
+  explicit TrainCommand(CLI::App& app) {
+    command_ = app.add_subcommand(
+        "train",
+        "Train a model on a dojo data set with data parallelism over all ranks.\nExamples:\n"
+        "  mpirun -n 4 dojo train --config configs/fashion-mlp.toml\n"
+        "  srun dojo train --config configs/fortunes-gpt.toml --steps 200 --out runs/short");
+    add_config_option(*command_, config_path_);
+    jobs::add_train_options(*command_, config_);
+  }
+  bool chosen() const override { return command_->parsed(); }
+
+  int run(Context& context) override {
+    auto& rt = context.runtime;
+    apply_config_file(*command_, config_path_);
+    std::string resolved = command_->config_to_str(true, false);
+    if (rt.rank() == 0) std::cout << "# resolved configuration\n" << resolved << std::flush;
+    auto result = jobs::train(config_, rt.world(), rt.threads().threads, resolved);
+    if (rt.rank() == 0) {
+      std::cout << "trained " << result.steps << " steps in " << result.seconds
+                << " s; final eval loss " << result.eval_loss;
+      if (result.eval_accuracy >= 0)
+        std::cout << ", accuracy " << result.eval_accuracy * 100 << "%";
+      std::cout << "\nmetrics: " << result.metrics_path << "\nplot:    tools/plot "
+                << result.metrics_path << "\n";
+    }
+    return 0;
+  }
+
+ private:
+  CLI::App* command_ = nullptr;
+  jobs::TrainConfig config_;
+  std::string config_path_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_train_command(CLI::App& app) {
+  return std::make_unique<TrainCommand>(app);
+}
+
+}  // namespace dojo::cli

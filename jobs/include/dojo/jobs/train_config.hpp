@@ -1,0 +1,60 @@
+// Everything `dojo train` needs, as one typed struct: the model, the data, the optimizer and the
+// run. CLI11 fills it from the command line and from a TOML file (`--config`); validate() checks
+// it once, before any work, with one user error naming the bad field and the fix.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dojo::jobs {
+
+struct TrainConfig {
+  // model
+  std::string model = "mlp";                      // "mlp" or "gpt"
+  std::vector<std::int64_t> hidden = {256, 128};  // MLP hidden layer widths
+  std::string activation = "relu";                // MLP activation: relu or gelu
+  std::int64_t layers = 4;                        // GPT blocks (L)
+  std::int64_t channels = 128;                    // GPT width (C)
+  std::int64_t heads = 4;                         // GPT attention heads (NH)
+  std::int64_t context = 128;                     // GPT context length (T), tokens
+  bool tied_embedding = true;
+
+  // data
+  std::string data;               // a dojo HDF5 data set (dojo data prepare ...)
+  std::string eval_split;         // "" = test for classification, validation for tokens
+  std::int64_t eval_batches = 0;  // batches per evaluation; 0 = the whole split
+
+  // optimisation
+  std::string optimizer = "adamw";  // adamw or sgd
+  float lr = 1e-3f;                 // peak learning rate
+  float min_lr = 0.0f;              // floor of the cosine decay
+  std::int64_t warmup = 0;          // warm-up steps
+  float weight_decay = 0.0f;
+  float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
+  float momentum = 0.9f;   // SGD
+  float grad_clip = 1.0f;  // max global gradient norm; 0 = off
+
+  // run
+  std::int64_t global_batch = 64;  // samples (or sequences) per step, summed over ranks
+  std::int64_t steps = 0;          // optimizer steps; 0 = use epochs
+  double epochs = 1.0;             // passes over the training split when steps == 0
+  std::int64_t eval_interval = 0;  // steps between evaluations; 0 = only at the end
+  std::int64_t log_interval = 10;  // steps between progress lines
+  std::uint64_t seed = 1;
+  int dp = 0;                      // data-parallel degree; 0 = every rank
+  std::string out = "runs/train";  // output directory: config, metrics
+  double bucket_mb = 25.0;         // gradient bucket size, MiB
+  std::string device = "host";
+};
+
+// Adds the options to the `train` subcommand, each with help text and its default.
+void add_train_options(CLI::App& command, TrainConfig& config);
+
+// A user error naming the field when a value is impossible (checks that need the data set, such
+// as the batch against the split's size, happen when the data is opened).
+void validate(const TrainConfig& config, int world_size);
+
+}  // namespace dojo::jobs

@@ -1,0 +1,27 @@
+// `dojo train`: trains a model on a dojo data set with data parallelism over the ranks it is given,
+// overlapping gradient reduction with backward, printing progress from rank 0 and writing the
+// resolved configuration and JSON-lines metrics into the output directory.
+#pragma once
+
+#include <string>
+
+#include "dojo/common/mpi.hpp"
+#include "dojo/jobs/train_config.hpp"
+
+namespace dojo::jobs {
+
+struct TrainResult {
+  std::int64_t steps = 0;
+  double final_train_loss = 0;  // mean over the last logging interval
+  double eval_loss = 0;         // at the end
+  double eval_accuracy = -1;    // classifiers only; -1 otherwise
+  double seconds = 0;           // wall time of the training loop
+  std::string metrics_path;     // metrics.jsonl (rank 0)
+};
+
+// Collective over `world`. `threads`: compute threads for this rank's device. `resolved_toml`: the
+// configuration as the user gave it, saved as out/config.toml.
+TrainResult train(const TrainConfig& config, const mpi::Comm& world, int threads,
+                  const std::string& resolved_toml);
+
+}  // namespace dojo::jobs

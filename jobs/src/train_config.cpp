@@ -1,0 +1,126 @@
+// Options of `dojo train`, their validation and their TOML form.
+#include "dojo/jobs/train_config.hpp"
+
+#include "dojo/common/error.hpp"
+
+namespace dojo::jobs {
+
+void add_train_options(CLI::App& c, TrainConfig& t) {
+  auto group = [&](const char* name) { return c.add_option_group(name); };
+  auto* m = group("Model");
+  m->add_option("--model", t.model, "Model to train: mlp (classifier) or gpt (language model)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"mlp", "gpt"}));
+  m->add_option("--hidden", t.hidden, "MLP hidden layer widths, e.g. --hidden 256 128")
+      ->capture_default_str()
+      ->expected(0, -1);
+  m->add_option("--activation", t.activation, "MLP activation")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"relu", "gelu"}));
+  m->add_option("--layers", t.layers, "GPT transformer blocks")->capture_default_str();
+  m->add_option("--channels", t.channels, "GPT width")->capture_default_str();
+  m->add_option("--heads", t.heads, "GPT attention heads (divides --channels)")
+      ->capture_default_str();
+  m->add_option("--context", t.context, "GPT context length, tokens")->capture_default_str();
+  m->add_option("--tied-embedding", t.tied_embedding,
+                "GPT: share the token embedding with the output layer")
+      ->capture_default_str();
+
+  auto* d = group("Data");
+  d->add_option("--data", t.data, "Data set file (HDF5, from 'dojo data prepare'); required");
+  d->add_option("--eval-split", t.eval_split,
+                "Split to evaluate on; default test (classification) or validation (text)");
+  d->add_option("--eval-batches", t.eval_batches, "Batches per evaluation; 0 = the whole split")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+
+  auto* o = group("Optimisation");
+  o->add_option("--optimizer", t.optimizer, "adamw or sgd (with momentum)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"adamw", "sgd"}));
+  o->add_option("--lr", t.lr, "Peak learning rate")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  o->add_option("--min-lr", t.min_lr, "Learning rate at the end of the cosine decay")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  o->add_option("--warmup", t.warmup, "Linear warm-up steps")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  o->add_option("--weight-decay", t.weight_decay, "Decoupled weight decay (weight matrices only)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  o->add_option("--beta1", t.beta1, "AdamW beta1")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  o->add_option("--beta2", t.beta2, "AdamW beta2")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  o->add_option("--eps", t.eps, "AdamW epsilon")->capture_default_str()->check(CLI::PositiveNumber);
+  o->add_option("--momentum", t.momentum, "SGD momentum")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  o->add_option("--grad-clip", t.grad_clip, "Clip gradients to this global norm; 0 = off")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+
+  auto* r = group("Run");
+  r->add_option("--global-batch", t.global_batch,
+                "Samples (GPT: sequences) per step over all ranks; divisible by --dp")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  r->add_option("--steps", t.steps, "Optimizer steps; 0 = run --epochs")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  r->add_option("--epochs", t.epochs, "Passes over the training split when --steps is 0")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  r->add_option("--eval-interval", t.eval_interval,
+                "Steps between evaluations; 0 = at the end only")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  r->add_option("--log-interval", t.log_interval, "Steps between progress lines")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  r->add_option("--seed", t.seed, "Seed of initialisation and data order")->capture_default_str();
+  r->add_option("--dp", t.dp, "Data-parallel degree; 0 = all ranks")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  r->add_option("--out", t.out, "Output directory (config.toml, metrics.jsonl)")
+      ->capture_default_str();
+  r->add_option("--bucket-mb", t.bucket_mb,
+                "Gradient bucket size for the overlapped allreduce, MiB")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  r->add_option("--device", t.device, "Device: host, or a plugin name")->capture_default_str();
+}
+
+void validate(const TrainConfig& t, int world_size) {
+  if (t.data.empty())
+    user_error(
+        "no data set: give --data FILE.h5 (or data = \"FILE.h5\" in the --config file); "
+        "make one with 'dojo data prepare'");
+  const int dp = t.dp == 0 ? world_size : t.dp;
+  if (dp != world_size)
+    user_error(str("--dp ", dp, " does not match the ", world_size,
+                   " ranks of the job: this release trains with data parallelism only, so start ",
+                   dp, " ranks or leave --dp at 0"));
+  if (t.global_batch % dp != 0)
+    user_error(str("--global-batch ", t.global_batch, " is not divisible by the ", dp,
+                   " data-parallel ranks: choose a multiple of ", dp));
+  if (t.model == "mlp")
+    for (auto width : t.hidden)
+      if (width < 1) user_error(str("--hidden ", width, ": layer widths must be positive"));
+  if (t.model == "gpt") {
+    if (t.layers < 1 || t.channels < 1 || t.heads < 1 || t.context < 1)
+      user_error("--layers, --channels, --heads and --context must be positive");
+    if (t.channels % t.heads != 0)
+      user_error(str("--channels ", t.channels, " is not divisible by --heads ", t.heads));
+  }
+  if (t.min_lr > t.lr) user_error(str("--min-lr ", t.min_lr, " is above --lr ", t.lr));
+  if (t.steps > 0 && t.warmup >= t.steps)
+    user_error(str("--warmup ", t.warmup, " must be shorter than --steps ", t.steps));
+  if (t.out.empty()) user_error("--out is empty: name an output directory");
+}
+
+}  // namespace dojo::jobs
