@@ -14,7 +14,7 @@ using host::go_parallel;
 void HostDevice::sum_impl(const float* x, i64 n, float* result) {
   double total = 0.0;
   const bool parallel = go_parallel(n, threads_);
-#pragma omp parallel for simd num_threads(threads_) if (parallel) reduction(+ : total)
+#pragma omp parallel for simd num_threads(threads_) if (parallel : parallel) reduction(+ : total)
   for (i64 i = 0; i < n; ++i) total += static_cast<double>(x[i]);
   result[0] = static_cast<float>(total);
 }
@@ -22,7 +22,7 @@ void HostDevice::sum_impl(const float* x, i64 n, float* result) {
 void HostDevice::sum_squares_impl(const float* x, i64 n, float* result) {
   double total = 0.0;
   const bool parallel = go_parallel(n, threads_);
-#pragma omp parallel for simd num_threads(threads_) if (parallel) reduction(+ : total)
+#pragma omp parallel for simd num_threads(threads_) if (parallel : parallel) reduction(+ : total)
   for (i64 i = 0; i < n; ++i) total += static_cast<double>(x[i]) * static_cast<double>(x[i]);
   result[0] = static_cast<float>(total);
 }
@@ -38,7 +38,7 @@ void HostDevice::adamw_update_impl(float* params, const float* grads, float* m, 
   const float correction1 = static_cast<float>(1.0 - std::pow(double{beta1}, hyper.step));
   const float correction2 = static_cast<float>(1.0 - std::pow(double{beta2}, hyper.step));
   const bool parallel = go_parallel(n, threads_);
-#pragma omp parallel for simd num_threads(threads_) if (parallel) schedule(static)
+#pragma omp parallel for simd num_threads(threads_) if (parallel : parallel) schedule(static)
   for (i64 i = 0; i < n; ++i) {
     const float g = grads[i];
     const float m_i = beta1 * m[i] + (1.0f - beta1) * g;
@@ -57,7 +57,7 @@ void HostDevice::sgd_momentum_update_impl(float* params, const float* grads, flo
   const float momentum = hyper.momentum;
   const float wd = hyper.weight_decay;
   const bool parallel = go_parallel(n, threads_);
-#pragma omp parallel for simd num_threads(threads_) if (parallel) schedule(static)
+#pragma omp parallel for simd num_threads(threads_) if (parallel : parallel) schedule(static)
   for (i64 i = 0; i < n; ++i) {
     const float g = grads[i] + wd * params[i];
     const float v_i = momentum * velocity[i] + g;
