@@ -53,7 +53,7 @@ void Progress::step(std::int64_t step, double loss, double lr, const StepTimes& 
   if (!enabled_) return;
   {
     std::ostringstream j;
-    j << std::setprecision(8) << "{\"step\": " << step << ", \"loss\": " << loss
+    j << std::setprecision(17) << "{\"step\": " << step << ", \"loss\": " << loss
       << ", \"lr\": " << lr << ", \"time_data_s\": " << times.data
       << ", \"time_compute_s\": " << times.compute << ", \"time_comm_wait_s\": " << times.comm_wait
       << ", \"" << units_name_ << "_per_s\": " << units_per_step_ / std::max(times.total(), 1e-12)
@@ -87,7 +87,7 @@ void Progress::evaluation(std::int64_t step, const std::string& split, double lo
                           double accuracy) {
   if (!enabled_) return;
   std::ostringstream j;
-  j << std::setprecision(8) << "{\"step\": " << step << ", \"eval_split\": \"" << split
+  j << std::setprecision(17) << "{\"step\": " << step << ", \"eval_split\": \"" << split
     << "\", \"eval_loss\": " << loss;
   if (accuracy >= 0) j << ", \"eval_accuracy\": " << accuracy;
   j << "}";
