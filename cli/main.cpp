@@ -34,7 +34,9 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
                  "node's cores, or SLURM_CPUS_PER_TASK under Slurm")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  app.set_config("--config", "", "Read options from a TOML file (command-line options win)");
+  app.set_config("--config", "",
+                 "Read global options from a TOML file; a command's options go in its [command] "
+                 "section (command-line options win)");
 }
 
 int run(int argc, char** argv) {
