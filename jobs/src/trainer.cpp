@@ -52,11 +52,19 @@ void prepare_output(const TrainConfig& config, const mpi::Comm& world, const std
                    "): choose another with --out"));
 }
 
-// Device tensors for one batch: inputs and targets, reallocated only when the batch grows.
+// Device tensors for one batch: inputs and targets, reallocated only when the shape changes.
 struct DeviceBatch {
   model::Tensor inputs;
   model::Tensor targets;
 
+  void upload(device::Device& device, const io::ClassificationBatch& b) {
+    upload(device, b.samples, {b.size, b.sample_size}, b.labels, {b.size});
+  }
+  void upload(device::Device& device, const io::TokenBatch& b) {
+    upload(device, b.inputs, {b.size, b.context_length}, b.targets, {b.size, b.context_length});
+  }
+
+ private:
   template <typename In>
   void upload(device::Device& device, const std::vector<In>& in, model::Shape in_shape,
               const std::vector<std::int32_t>& tgt, model::Shape tgt_shape) {
@@ -235,12 +243,10 @@ class Job {
     ScopedActivity activity("reading the training batch");
     if (train_classes_) {
       train_classes_->next(class_batch_);
-      batch_.upload(*device_, class_batch_.samples, {class_batch_.size, class_batch_.sample_size},
-                    class_batch_.labels, {class_batch_.size});
+      batch_.upload(*device_, class_batch_);
     } else {
       train_tokens_->next(token_batch_);
-      batch_.upload(*device_, token_batch_.inputs, {token_batch_.size, token_batch_.context_length},
-                    token_batch_.targets, {token_batch_.size, token_batch_.context_length});
+      batch_.upload(*device_, token_batch_);
     }
   }
 
@@ -257,8 +263,7 @@ class Job {
       while (within_budget() && eval_classes_->next(class_batch_)) {
         ++batches;
         if (class_batch_.size == 0) continue;
-        batch_.upload(*device_, class_batch_.samples, {class_batch_.size, class_batch_.sample_size},
-                      class_batch_.labels, {class_batch_.size});
+        batch_.upload(*device_, class_batch_);
         auto e = mlp->evaluate(batch_.inputs.view(), batch_.targets.view());
         sums[0] += e.loss * static_cast<double>(e.count);
         sums[1] += static_cast<double>(e.correct);
@@ -269,9 +274,7 @@ class Job {
       while (within_budget() && eval_tokens_->next(token_batch_)) {
         ++batches;
         if (token_batch_.size == 0) continue;
-        batch_.upload(*device_, token_batch_.inputs,
-                      {token_batch_.size, token_batch_.context_length}, token_batch_.targets,
-                      {token_batch_.size, token_batch_.context_length});
+        batch_.upload(*device_, token_batch_);
         double n = static_cast<double>(token_batch_.size * token_batch_.context_length);
         sums[0] += model_->forward(batch_.inputs.view(), batch_.targets.view()) * n;
         sums[2] += n;
