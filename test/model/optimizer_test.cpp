@@ -53,7 +53,8 @@ TEST_F(OptimizerTest, AdamWMatchesHandComputation) {
   config.eps = 1e-6f;
   config.weight_decay = 0.1f;
   AdamW adamw(store, config);
-  std::vector<double> p(store.download_params().begin(), store.download_params().end());
+  const std::vector<float> initial = store.download_params();
+  std::vector<double> p(initial.begin(), initial.end());
   std::vector<double> m(9, 0.0), v(9, 0.0);
   const std::vector<std::vector<float>> grads{
       {0.5f, -1.0f, 2.0f, 0.0f, 0.25f, -0.125f, 1.0f, 3.0f, -2.0f},
@@ -82,7 +83,8 @@ TEST_F(OptimizerTest, SgdMomentumMatchesHandComputation) {
   config.momentum = 0.5f;
   config.weight_decay = 0.2f;
   SgdMomentum sgd(store, config);
-  std::vector<double> p(store.download_params().begin(), store.download_params().end());
+  const std::vector<float> initial = store.download_params();
+  std::vector<double> p(initial.begin(), initial.end());
   std::vector<double> velocity(9, 0.0);
   const std::vector<float> grads{1.0f, -2.0f, 0.5f, 0.0f, 3.0f, -1.0f, 2.0f, -0.5f, 1.5f};
   for (int t = 0; t < 3; ++t) {
