@@ -1,0 +1,123 @@
+// Training checkpoints: one HDF5 file per checkpoint, written collectively with parallel HDF5,
+// never half-written, and readable by h5py and h5dump. The layout is in docs/checkpoint-format.md.
+//
+//   <dir>/step-00001200.h5    complete checkpoints, named by step
+//   <dir>/latest              text file: the name of the newest complete checkpoint, updated last
+//   <dir>/.step-....h5.tmp    a checkpoint being written; ignored and cleaned up
+//
+// Every tensor is stored by its logical (unsplit) shape under a named dataset, so a checkpoint does
+// not depend on how the ranks that wrote it were laid out: each rank hands in the block of the
+// tensor it holds, and any rank can read any block back.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <mpi.h>
+
+namespace dojo::io {
+
+// The part of one tensor this rank holds: the box [start, start + count) of the logical shape,
+// row-major within the box. An empty start/count means the whole tensor. Several ranks may hand
+// in the same box (replicas, as in data parallelism): it is then written once, its rows shared
+// among those ranks. Every rank names the same tensors in the same order (SPMD); a rank that holds
+// no part of a tensor says so with held = false.
+struct TensorPiece {
+  std::string name;                 // dataset path in the file, e.g. "params/transformer.wte.weight"
+  std::vector<std::int64_t> shape;  // logical shape; the same on every rank
+  std::vector<std::int64_t> start;  // this rank's box; empty = the whole tensor
+  std::vector<std::int64_t> count;
+  std::span<const float> data;      // product(count) floats (product(shape) for the whole)
+  bool held = true;                 // false: this rank holds no part of it (data ignored)
+};
+
+// Everything in a checkpoint besides the tensors.
+struct CheckpointMeta {
+  std::int64_t step = 0;                          // optimizer steps completed
+  std::string config_toml;                        // the run's resolved configuration
+  std::string layout;                             // e.g. "dp=2,tp=1,pp=1" (informational)
+  std::string model;                              // e.g. "gpt" or "mlp" (informational)
+  std::map<std::string, std::int64_t> counters;   // loader positions, optimizer steps, ...
+  std::map<std::string, std::string> strings;     // RNG states as text, ...
+};
+
+// A tensor as stored.
+struct StoredTensor {
+  std::string name;
+  std::vector<std::int64_t> shape;
+  std::uint32_t checksum = 0;  // CRC-32 (zlib) of the float32 little-endian bytes, row-major
+};
+
+struct CheckpointOptions {
+  int keep = 3;  // complete checkpoints kept; older ones are deleted after a save succeeds
+};
+
+// Collective over `comm`: writes `<dir>/step-<step>.h5` through a temporary name (all ranks write
+// their pieces with collective parallel-HDF5 I/O), records each dataset's checksum, flushes,
+// closes, renames atomically, then updates `latest` and prunes to `keep`. Returns the final path.
+// A failure on any rank is a dojo::Error on every rank, and leaves earlier checkpoints untouched.
+std::filesystem::path save_checkpoint(const std::filesystem::path& dir, const CheckpointMeta& meta,
+                                      std::span<const TensorPiece> pieces,
+                                      const CheckpointOptions& options, MPI_Comm comm);
+
+// An open checkpoint. Opening reads and checks the metadata (a user error naming the file and
+// the problem for anything that is not a complete dojo checkpoint).
+class CheckpointReader {
+ public:
+  // Collective over `comm` (parallel HDF5 open).
+  CheckpointReader(const std::filesystem::path& path, MPI_Comm comm);
+  ~CheckpointReader();
+  CheckpointReader(CheckpointReader&&) noexcept;
+  CheckpointReader& operator=(CheckpointReader&&) noexcept;
+
+  const std::filesystem::path& path() const noexcept;
+  const CheckpointMeta& meta() const noexcept;
+  const std::vector<StoredTensor>& tensors() const noexcept;
+  const StoredTensor* find(const std::string& name) const;
+
+  // Reads the box [start, start + count) of tensor `name` into `out` (product(count) floats);
+  // empty start/count = the whole tensor. Not collective: each rank reads what it needs.
+  void read(const std::string& name, std::span<const std::int64_t> start,
+            std::span<const std::int64_t> count, std::span<float> out) const;
+
+  // Collective: re-reads every dataset and compares its checksum (the work shared among ranks).
+  // Returns "" when all match, else a one-line description of the first mismatch.
+  std::string verify() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// What a resume needs: does a stored checkpoint fit this model? Returns "" when every expected
+// tensor is present with the same shape (and no others are stored under params/), else one line
+// naming the first difference, e.g. "params/fc1.weight has shape (256, 784); this model's is
+// (128, 784)".
+struct ExpectedTensor {
+  std::string name;
+  std::vector<std::int64_t> shape;
+};
+std::string compatibility(const CheckpointReader& reader, std::span<const ExpectedTensor> expected);
+
+// Collective: the newest checkpoint in `dir` that opens, verifies and is compatible (checked with
+// `expected`), trying `latest` first, then every step-*.h5 newest first. Each one skipped is
+// reported with log::warn naming it and why ("falling back to step-00000100.h5"). nullopt when
+// there is none (or `dir` does not exist).
+std::optional<std::filesystem::path> find_latest_valid(const std::filesystem::path& dir,
+                                                       std::span<const ExpectedTensor> expected,
+                                                       MPI_Comm comm);
+
+// The checkpoints in `dir`, oldest first (complete files only, by name; not opened).
+std::vector<std::filesystem::path> list_checkpoints(const std::filesystem::path& dir);
+
+// `dojo checkpoint inspect`: a human-readable report (step, layout, model, counters, config, and
+// each tensor with its shape and checksum), plus whether the checksums verify. Serial.
+std::string inspect_checkpoint(const std::filesystem::path& path, bool verify_checksums);
+
+}  // namespace dojo::io
