@@ -18,6 +18,7 @@ struct GlobalOptions {
   std::string log_level = "info";
   std::string log_ranks = "0";
   int threads = 0;
+  double watchdog = -1;
 };
 
 void add_global_options(CLI::App& app, GlobalOptions& options) {
@@ -33,6 +34,11 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
                  "Compute threads per rank (BLIS and dojo kernels); 0 = the rank's share of the "
                  "node's cores, or SLURM_CPUS_PER_TASK under Slurm")
       ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--watchdog", options.watchdog,
+                 "Hang watchdog: seconds one collective or receive may wait before the job is "
+                 "aborted with the rank, operation and call number; 0 = off (default: "
+                 "DOJO_WATCHDOG_SECONDS, else 600)")
       ->check(CLI::NonNegativeNumber);
   app.set_config("--config", "",
                  "Read global options from a TOML file; a command's options go in its [command] "
@@ -72,6 +78,7 @@ int run(int argc, char** argv) {
 
   dojo::runtime::RuntimeOptions options;
   options.threads_per_rank = global.threads;
+  options.watchdog_seconds = global.watchdog;
   options.log.level = dojo::log::parse_level(global.log_level);
   options.log.all_ranks = global.log_ranks == "all";
   runtime.configure(options);

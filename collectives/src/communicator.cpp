@@ -9,10 +9,16 @@
 #include "debug_agreement.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/common/log.hpp"
+#include "dojo/common/watchdog.hpp"
 #include "environment.hpp"
 
 namespace dojo::collectives {
 namespace {
+
+// The operation's name as a C string (the names are string literals, so NUL-terminated).
+const char* operation_name(Operation operation) {
+  return name(operation).data();
+}
 
 bool all_on_one_node(const mpi::Comm& comm) {
   mpi::Comm node = comm.split_shared(comm.rank());
@@ -175,8 +181,16 @@ Handle Communicator::start(detail::Call& call, Algorithm requested, bool blockin
   // matching a blocking collective with a non-blocking one). While in it, this rank does not move
   // its outstanding handles along: wait on handles in the same order relative to blocking native
   // calls on every rank (as SPMD code does); calls of every other algorithm keep handles moving.
+  // For the hang watchdog: what this call is, built only when the watchdog is on.
+  auto detail = [&] {
+    return watchdog::timeout() > 0 ? str(name(algorithm), ", ", name(call.type), " x ", call.count)
+                                   : std::string();
+  };
   if (algorithm == Algorithm::native && blocking) {
-    detail::native_blocking(call);
+    {
+      watchdog::Wait wait(operation_name(call.operation), sequence, detail());
+      detail::native_blocking(call);
+    }
     if (divide_count > 0) {
       Schedule tail(call.comm, call.type, call.op, 0);
       tail.set_divisor(size_);
@@ -186,6 +200,7 @@ Handle Communicator::start(detail::Call& call, Algorithm requested, bool blockin
     return Handle{};
   }
   std::unique_ptr<Schedule> schedule = build(algorithm, call);
+  schedule->set_label(operation_name(call.operation), sequence, detail());
   schedule->join(active_);
   if (divide_count > 0) {
     schedule->set_divisor(size_);

@@ -6,9 +6,11 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "dojo/common/error.hpp"
 #include "dojo/common/mpi.hpp"
+#include "dojo/common/watchdog.hpp"
 #include "reduce_kernels.hpp"
 
 namespace dojo::collectives {
@@ -35,6 +37,8 @@ void Schedule::leave() noexcept {
 }
 
 bool Schedule::advance(bool block) {
+  std::optional<watchdog::Wait> wait;
+  if (block && !finished_) wait.emplace(label_operation_, label_sequence_, label_detail_);
   if (!block || !active_ || active_->size() <= 1) {
     const bool done = advance_alone(block);
     if (done) leave();

@@ -6,8 +6,10 @@
 #include <mpi.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "dojo/collectives/types.hpp"
@@ -68,6 +70,13 @@ class Schedule {
   static LocalOp combine(void* dst, const void* src, std::size_t count);
   static LocalOp divide(void* data, std::size_t count);
   void set_divisor(int divisor) { divisor_ = divisor; }
+  // What the hang watchdog names when a blocking advance() waits too long: the operation (a
+  // static string), the communicator's call number and a detail such as "ring, 4096 bytes".
+  void set_label(const char* operation, std::uint64_t sequence, std::string detail) {
+    label_operation_ = operation;
+    label_sequence_ = sequence;
+    label_detail_ = std::move(detail);
+  }
 
   // Moves every chain forward; with block, until done. True when the whole schedule is done.
   bool advance(bool block);
@@ -92,6 +101,9 @@ class Schedule {
   ReduceOp op_;
   int tag_base_;
   int divisor_ = 1;
+  const char* label_operation_ = "collective";
+  std::uint64_t label_sequence_ = 0;
+  std::string label_detail_;
   bool started_ = false;
   bool finished_ = false;
   std::vector<Chain> chains_;

@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <exception>
 
+#include "dojo/common/watchdog.hpp"
+
 namespace dojo::runtime {
 namespace {
 
@@ -103,6 +105,9 @@ Runtime::Runtime(int& argc, char**& argv, const RuntimeOptions& options) {
 
 void Runtime::configure(const RuntimeOptions& options) {
   log::configure(options.log);
+  watchdog::set_timeout(options.watchdog_seconds >= 0
+                            ? options.watchdog_seconds
+                            : watchdog::timeout_from_environment(kDefaultWatchdogSeconds));
   threads_ = plan_threads(options.threads_per_rank, slurm_.cpus_per_task, cores_in_affinity_mask(),
                           cores_online(), ranks_per_node_);
 }

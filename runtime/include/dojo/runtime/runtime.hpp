@@ -16,7 +16,11 @@ struct RuntimeOptions {
   int threads_per_rank =
       0;  // 0: derive from the affinity mask / SLURM_CPUS_PER_TASK and ranks per node
   log::Settings log;
+  // Hang watchdog limit in seconds for one communication wait; 0 = off; negative = the
+  // environment's DOJO_WATCHDOG_SECONDS, else kDefaultWatchdogSeconds.
+  double watchdog_seconds = -1;
 };
+inline constexpr double kDefaultWatchdogSeconds = 600;
 
 struct ThreadPlan {
   int threads = 1;        // compute threads this rank uses (BLIS and dojo kernels)

@@ -1,0 +1,52 @@
+// Async-signal-safe stop flag.
+#include "dojo/common/stop_signal.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+
+namespace dojo::stop_signal {
+namespace {
+
+std::atomic<int> received{0};
+static_assert(std::atomic<int>::is_always_lock_free);
+
+extern "C" void on_signal(int signal) {
+  int expected = 0;
+  if (received.compare_exchange_strong(expected, signal)) return;
+  // Asked twice to terminate: stop now, as the user clearly wants.
+  if (signal == SIGINT || signal == SIGTERM) {
+    static const char message[] = "dojo: second stop signal: exiting without saving\n";
+    ssize_t ignored = write(STDERR_FILENO, message, sizeof message - 1);
+    (void)ignored;
+    _exit(128 + signal);
+  }
+}
+
+}  // namespace
+
+void install() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  for (int s : {SIGUSR1, SIGUSR2, SIGTERM, SIGINT}) sigaction(s, &action, nullptr);
+}
+
+int requested() noexcept { return received.load(std::memory_order_relaxed); }
+
+const char* name(int signal) noexcept {
+  switch (signal) {
+    case SIGUSR1: return "SIGUSR1";
+    case SIGUSR2: return "SIGUSR2";
+    case SIGTERM: return "SIGTERM";
+    case SIGINT: return "SIGINT";
+    default: return "a signal";
+  }
+}
+
+void reset() noexcept { received.store(0); }
+
+}  // namespace dojo::stop_signal
