@@ -29,22 +29,22 @@ namespace dojo::io {
 // among those ranks. Every rank names the same tensors in the same order (SPMD); a rank that holds
 // no part of a tensor says so with held = false.
 struct TensorPiece {
-  std::string name;                 // dataset path in the file, e.g. "params/transformer.wte.weight"
+  std::string name;  // dataset path in the file, e.g. "params/transformer.wte.weight"
   std::vector<std::int64_t> shape;  // logical shape; the same on every rank
   std::vector<std::int64_t> start;  // this rank's box; empty = the whole tensor
   std::vector<std::int64_t> count;
-  std::span<const float> data;      // product(count) floats (product(shape) for the whole)
-  bool held = true;                 // false: this rank holds no part of it (data ignored)
+  std::span<const float> data;  // product(count) floats (product(shape) for the whole)
+  bool held = true;             // false: this rank holds no part of it (data ignored)
 };
 
 // Everything in a checkpoint besides the tensors.
 struct CheckpointMeta {
-  std::int64_t step = 0;                          // optimizer steps completed
-  std::string config_toml;                        // the run's resolved configuration
-  std::string layout;                             // e.g. "dp=2,tp=1,pp=1" (informational)
-  std::string model;                              // e.g. "gpt" or "mlp" (informational)
-  std::map<std::string, std::int64_t> counters;   // loader positions, optimizer steps, ...
-  std::map<std::string, std::string> strings;     // RNG states as text, ...
+  std::int64_t step = 0;                         // optimizer steps completed
+  std::string config_toml;                       // the run's resolved configuration
+  std::string layout;                            // e.g. "dp=2,tp=1,pp=1" (informational)
+  std::string model;                             // e.g. "gpt" or "mlp" (informational)
+  std::map<std::string, std::int64_t> counters;  // loader positions, optimizer steps, ...
+  std::map<std::string, std::string> strings;    // RNG states as text, ...
 };
 
 // A tensor as stored.
@@ -55,13 +55,19 @@ struct StoredTensor {
 };
 
 struct CheckpointOptions {
-  int keep = 3;  // complete checkpoints kept; older ones are deleted after a save succeeds
+  // Complete checkpoints kept: after a save succeeds, all but the one just written and the
+  // keep - 1 newest before it are deleted (never the one `latest` names; checkpoints of a later
+  // step, left by a run that was resumed from an earlier one, are left alone). <= 0 keeps all.
+  int keep = 3;
 };
 
 // Collective over `comm`: writes `<dir>/step-<step>.h5` through a temporary name (all ranks write
 // their pieces with collective parallel-HDF5 I/O), records each dataset's checksum, flushes,
 // closes, renames atomically, then updates `latest` and prunes to `keep`. Returns the final path.
 // A failure on any rank is a dojo::Error on every rank, and leaves earlier checkpoints untouched.
+// `meta` is taken from rank 0. Tensor names are relative dataset paths outside meta/; counter and
+// string keys are single names without '/'. Tensors have 1 to 8 dimensions. Creates `dir` when
+// needed and removes temporaries left by interrupted saves.
 std::filesystem::path save_checkpoint(const std::filesystem::path& dir, const CheckpointMeta& meta,
                                       std::span<const TensorPiece> pieces,
                                       const CheckpointOptions& options, MPI_Comm comm);
@@ -106,18 +112,31 @@ struct ExpectedTensor {
 std::string compatibility(const CheckpointReader& reader, std::span<const ExpectedTensor> expected);
 
 // Collective: the newest checkpoint in `dir` that opens, verifies and is compatible (checked with
-// `expected`), trying `latest` first, then every step-*.h5 newest first. Each one skipped is
-// reported with log::warn naming it and why ("falling back to step-00000100.h5"). nullopt when
-// there is none (or `dir` does not exist).
+// `expected`; an empty `expected` checks nothing), trying `latest` first, then every step-*.h5
+// newest first. `latest` is the commit point: a complete checkpoint of a later step that it does
+// not name (a crash between rename and pointer update, or a run resumed from an earlier one) is
+// only used when the one `latest` names is unusable. Each one skipped is reported with log::warn
+// naming it and why ("step-00000200.h5 is truncated (...); falling back to step-00000100.h5").
+// nullopt when there is none (or `dir` does not exist). Rank 0 examines each file and broadcasts
+// its verdict, so a file one rank cannot read never leaves the others waiting.
 std::optional<std::filesystem::path> find_latest_valid(const std::filesystem::path& dir,
                                                        std::span<const ExpectedTensor> expected,
                                                        MPI_Comm comm);
 
-// The checkpoints in `dir`, oldest first (complete files only, by name; not opened).
+// The checkpoints in `dir`, oldest first (files named step-<step>.h5, ordered by step; not
+// opened). Empty when `dir` does not exist.
 std::vector<std::filesystem::path> list_checkpoints(const std::filesystem::path& dir);
 
-// `dojo checkpoint inspect`: a human-readable report (step, layout, model, counters, config, and
-// each tensor with its shape and checksum), plus whether the checksums verify. Serial.
-std::string inspect_checkpoint(const std::filesystem::path& path, bool verify_checksums);
+// `dojo checkpoint inspect`: a human-readable report (step, layout, model, counters, strings,
+// config, and each tensor with its shape and checksum), plus whether the checksums verify.
+// Collective over `comm` (serial by default); a file that is not a complete checkpoint is a user
+// error naming it, as for CheckpointReader.
+struct CheckpointInspection {
+  std::string report;            // lines ending in "checksums: ok", "...: MISMATCH: ..." or
+                                 // "...: not verified"
+  std::string checksum_problem;  // "" when the checksums verify or were not checked
+};
+CheckpointInspection inspect_checkpoint(const std::filesystem::path& path, bool verify_checksums,
+                                        MPI_Comm comm = MPI_COMM_SELF);
 
 }  // namespace dojo::io
