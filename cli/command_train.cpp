@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "config_file.hpp"
+#include "dojo/common/stop_signal.hpp"
 #include "dojo/jobs/trainer.hpp"
 
 namespace dojo::cli {
@@ -15,7 +16,11 @@ class TrainCommand final : public Command {
         "train",
         "Train a model on a dojo data set with data parallelism over all ranks.\nExamples:\n"
         "  mpirun -n 4 dojo train --config configs/fashion-mlp.toml\n"
-        "  srun dojo train --config configs/fortunes-gpt.toml --steps 200 --out runs/short");
+        "  srun dojo train --config configs/fortunes-gpt.toml --steps 200 --out runs/short\n"
+        "  srun dojo train --config configs/fashion-mlp.toml --checkpoint-every 100 --resume auto\n"
+        "Exit codes: 0 done; 2 bad input (one line from rank 0, nothing started); 75 stopped by "
+        "SIGUSR1/SIGTERM after saving a checkpoint (run again with --resume auto); other: a "
+        "failure, named with its rank.");
     add_config_option(*command_, config_path_);
     jobs::add_train_options(*command_, config_);
   }
@@ -27,6 +32,14 @@ class TrainCommand final : public Command {
     std::string resolved = command_->config_to_str(true, false);
     if (rt.rank() == 0) std::cout << "# resolved configuration\n" << resolved << std::flush;
     auto result = jobs::train(config_, rt.world(), rt.threads().threads, resolved);
+    if (!result.stopped_by.empty()) {
+      if (rt.rank() == 0)
+        std::cout << "stopped by " << result.stopped_by << " after step " << result.steps
+                  << "; checkpoint: " << result.checkpoint
+                  << "\nresume with the same command and --resume auto (exit code "
+                  << stop_signal::kExitStopped << ")\n";
+      return stop_signal::kExitStopped;
+    }
     if (rt.rank() == 0) {
       std::cout << "trained " << result.steps << " steps in " << result.seconds
                 << " s; final eval loss " << result.eval_loss;
@@ -34,6 +47,7 @@ class TrainCommand final : public Command {
         std::cout << ", accuracy " << result.eval_accuracy * 100 << "%";
       std::cout << "\nmetrics: " << result.metrics_path << "\nplot:    tools/plot "
                 << result.metrics_path << "\n";
+      if (!result.checkpoint.empty()) std::cout << "checkpoint: " << result.checkpoint << "\n";
     }
     return 0;
   }

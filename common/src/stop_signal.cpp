@@ -11,11 +11,13 @@ namespace dojo::stop_signal {
 namespace {
 
 std::atomic<int> received{0};
+std::atomic<bool> saved{false};
 static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_signal(int signal) {
   int expected = 0;
   if (received.compare_exchange_strong(expected, signal)) return;
+  if (saved.load() && (signal == SIGINT || signal == SIGTERM)) _exit(kExitStopped);
   // Asked twice to terminate: stop now, as the user clearly wants.
   if (signal == SIGINT || signal == SIGTERM) {
     static const char message[] = "dojo: second stop signal: exiting without saving\n";
@@ -47,6 +49,11 @@ const char* name(int signal) noexcept {
   }
 }
 
-void reset() noexcept { received.store(0); }
+void finishing() noexcept { saved.store(true); }
+
+void reset() noexcept {
+  received.store(0);
+  saved.store(false);
+}
 
 }  // namespace dojo::stop_signal

@@ -3,6 +3,10 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
 #include <iomanip>
 #include <sstream>
 
@@ -25,14 +29,36 @@ std::string format_duration(double seconds) {
 }
 
 Progress::Progress(bool enabled, const std::string& metrics_path, std::int64_t total_steps,
-                   double units_per_step, const std::string& units_name, double flops_per_step)
+                   double units_per_step, const std::string& units_name, double flops_per_step,
+                   std::int64_t resumed_after)
     : enabled_(enabled),
       total_steps_(total_steps),
       units_per_step_(units_per_step),
       units_name_(units_name),
       flops_per_step_(flops_per_step) {
   if (!enabled_) return;
-  metrics_.open(metrics_path, std::ios::out | std::ios::trunc);
+  if (resumed_after > 0) {
+    // Keep the records of steps up to the checkpoint; write them back through a temporary file.
+    std::vector<std::string> kept;
+    std::ifstream old(metrics_path);
+    for (std::string line; std::getline(old, line);) {
+      auto at = line.find("\"step\": ");
+      if (at == std::string::npos) continue;
+      if (std::stoll(line.substr(at + 8)) <= resumed_after) kept.push_back(line);
+    }
+    const std::string temporary = metrics_path + ".tmp";
+    {
+      std::ofstream rewritten(temporary, std::ios::out | std::ios::trunc);
+      for (const auto& line : kept) rewritten << line << '\n';
+      if (!rewritten.flush()) internal_error(str("cannot write metrics to ", temporary));
+    }
+    std::error_code error;
+    std::filesystem::rename(temporary, metrics_path, error);
+    if (error) internal_error(str("cannot replace ", metrics_path, ": ", error.message()));
+    metrics_.open(metrics_path, std::ios::out | std::ios::app);
+  } else {
+    metrics_.open(metrics_path, std::ios::out | std::ios::trunc);
+  }
   if (!metrics_) internal_error(str("cannot write metrics to ", metrics_path));
 }
 

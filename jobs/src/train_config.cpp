@@ -1,6 +1,8 @@
 // Options of `dojo train`, their validation and their TOML form.
 #include "dojo/jobs/train_config.hpp"
 
+#include <cstdlib>
+
 #include "dojo/common/error.hpp"
 
 namespace dojo::jobs {
@@ -86,13 +88,39 @@ void add_train_options(CLI::App& c, TrainConfig& t) {
   r->add_option("--dp", t.dp, "Data-parallel degree; 0 = all ranks")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  r->add_option("--out", t.out, "Output directory (config.toml, metrics.jsonl)")
-      ->capture_default_str();
+  r->add_option("--out", t.out,
+                "Output directory (config.toml, metrics.jsonl, checkpoints/); default "
+                "runs/slurm-<job id> under Slurm, else runs/train");
   r->add_option("--bucket-mb", t.bucket_mb,
                 "Gradient bucket size for the overlapped allreduce, MiB")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   r->add_option("--device", t.device, "Device: host, or a plugin name")->capture_default_str();
+
+  auto* k = group("Checkpoints");
+  k->add_option("--checkpoint-every", t.checkpoint_every,
+                "Steps between checkpoints (OUT/checkpoints/step-N.h5); 0 = off. A checkpoint is "
+                "also written at the end and when a stop signal (SIGUSR1, SIGTERM) arrives")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  k->add_option("--checkpoint-minutes", t.checkpoint_minutes,
+                "Minutes between checkpoints (wall time); 0 = off")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  k->add_option("--keep", t.keep, "Checkpoints kept; older ones are deleted")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  k->add_option("--resume", t.resume,
+                "never (start fresh), auto (the newest valid checkpoint in OUT/checkpoints, if "
+                "any) or a checkpoint FILE")
+      ->capture_default_str();
+}
+
+std::string output_directory(const TrainConfig& t) {
+  if (!t.out.empty()) return t.out;
+  const char* job = std::getenv("SLURM_JOB_ID");
+  if (job != nullptr && *job != '\0') return str("runs/slurm-", job);
+  return "runs/train";
 }
 
 void validate(const TrainConfig& t, int world_size) {
@@ -120,7 +148,10 @@ void validate(const TrainConfig& t, int world_size) {
   if (t.min_lr > t.lr) user_error(str("--min-lr ", t.min_lr, " is above --lr ", t.lr));
   if (t.steps > 0 && t.warmup >= t.steps)
     user_error(str("--warmup ", t.warmup, " must be shorter than --steps ", t.steps));
-  if (t.out.empty()) user_error("--out is empty: name an output directory");
+  if (t.resume.empty())
+    user_error("--resume is empty: give never, auto or a checkpoint file");
+  if (t.checkpoint_every > 0 || t.checkpoint_minutes > 0 || t.resume != "never")
+    if (t.keep < 1) user_error(str("--keep ", t.keep, ": keep at least one checkpoint"));
 }
 
 }  // namespace dojo::jobs

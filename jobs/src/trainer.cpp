@@ -3,6 +3,7 @@
 // shard of each global batch; rank 0 reports.
 #include "dojo/jobs/trainer.hpp"
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -13,9 +14,12 @@
 #include "dojo/collectives/communicator.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/common/log.hpp"
+#include "dojo/common/stop_signal.hpp"
+#include "dojo/io/checkpoint.hpp"
 #include "dojo/device/registry.hpp"
 #include "dojo/io/loader.hpp"
 #include "dojo/io/validate.hpp"
+#include "checkpointing.hpp"
 #include "dojo/jobs/gradient_buckets.hpp"
 #include "dojo/jobs/progress.hpp"
 #include "dojo/model/gpt.hpp"
@@ -34,13 +38,13 @@ double seconds_since(Clock::time_point t0) {
 
 // Creates the output directory on rank 0 and agrees on the outcome, so a failure is one user
 // error on every rank before any training.
-void prepare_output(const TrainConfig& config, const mpi::Comm& world, const std::string& toml) {
+void prepare_output(const std::string& out, const mpi::Comm& world, const std::string& toml) {
   int ok = 1;
   std::string problem;
   if (world.rank() == 0) {
     std::error_code error;
-    std::filesystem::create_directories(config.out, error);
-    std::ofstream file(std::filesystem::path(config.out) / "config.toml", std::ios::trunc);
+    std::filesystem::create_directories(out, error);
+    std::ofstream file(std::filesystem::path(out) / "config.toml", std::ios::trunc);
     if (error || !(file << toml) || !file.flush()) {
       ok = 0;
       problem = error ? error.message() : std::string("cannot write config.toml");
@@ -48,7 +52,7 @@ void prepare_output(const TrainConfig& config, const mpi::Comm& world, const std
   }
   DOJO_CHECK_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, world.get()));
   if (!ok)
-    user_error(str("output directory '", config.out, "' is not writable (", problem,
+    user_error(str("output directory '", out, "' is not writable (", problem,
                    "): choose another with --out"));
 }
 
@@ -84,8 +88,12 @@ struct EvalResult {
 
 class Job {
  public:
-  Job(const TrainConfig& config, const mpi::Comm& world, int threads)
-      : config_(config), world_(world) {
+  Job(const TrainConfig& config, const mpi::Comm& world, int threads, std::string resolved_toml)
+      : config_(config),
+        world_(world),
+        out_(output_directory(config)),
+        checkpoint_dir_(std::filesystem::path(out_) / "checkpoints"),
+        resolved_toml_(std::move(resolved_toml)) {
     ScopedActivity activity("opening the data set");
     auto kind = config.model == "mlp" ? io::DatasetKind::classification : io::DatasetKind::tokens;
     info_ = io::validate(config.data, kind, world.get());
@@ -177,6 +185,55 @@ class Job {
     });
   }
 
+  // Collective, before any output is written: finds the checkpoint --resume asks for and loads
+  // it. Bad input (a missing or incompatible file, or checkpoints none of which can be used) is a
+  // user error that leaves every file as it was.
+  void resume() {
+    ScopedActivity activity("looking for a checkpoint to resume from");
+    RunState state = run_state();
+    const std::vector<io::ExpectedTensor> expected = expected_tensors(state);
+    std::filesystem::path from;
+    if (config_.resume == "never") {
+      if (!io::list_checkpoints(checkpoint_dir_).empty() &&
+          (config_.checkpoint_every > 0 || config_.checkpoint_minutes > 0))
+        log::warn(checkpoint_dir_.string(), " holds checkpoints of an earlier run; this run starts ",
+                  "from step 0 (--resume never) and its checkpoints will replace them");
+      return;
+    }
+    if (config_.resume == "auto") {
+      auto found = io::find_latest_valid(checkpoint_dir_, expected, world_.get());
+      if (!found) {
+        if (!io::list_checkpoints(checkpoint_dir_).empty())
+          user_error(str("--resume auto: none of the checkpoints in ", checkpoint_dir_.string(),
+                         " can be resumed (see the warnings above); use another --out, or "
+                         "--resume never to start again and replace them"));
+        log::info("--resume auto: no checkpoint in ", checkpoint_dir_.string(),
+                  ", starting from step 0");
+        return;
+      }
+      from = *found;
+    } else {
+      from = config_.resume;
+      std::error_code error;
+      if (!std::filesystem::is_regular_file(from, error))
+        user_error(str("--resume ", config_.resume,
+                       ": no such checkpoint file (give a step-N.h5 file, auto or never)"));
+      io::CheckpointReader reader(from, world_.get());
+      if (std::string why = io::compatibility(reader, expected); !why.empty())
+        user_error(str("cannot resume from ", from.string(), ": ", why));
+      if (std::string bad = reader.verify(); !bad.empty())
+        user_error(str("cannot resume from ", from.string(), ": ", bad));
+    }
+    resumed_step_ = load_training_checkpoint(from, state, world_.get());
+    if (resumed_step_ > steps_)
+      user_error(str("cannot resume from ", from.string(), ": it is at step ", resumed_step_,
+                     ", beyond this run's ", steps_, " steps (raise --steps)"));
+    last_checkpoint_ = from;
+    log::info("resumed from ", from.string(), " at step ", resumed_step_);
+  }
+
+  const std::string& out() const { return out_; }
+
   TrainResult run() {
     const bool speaker = world_.rank() == 0;
     auto& params = model_->parameters();
@@ -187,13 +244,16 @@ class Job {
               world_.size(), " data-parallel rank(s), device ", device_->info().name, " (",
               device_->info().threads, " threads per rank)");
     TrainResult result;
-    result.metrics_path = (std::filesystem::path(config_.out) / "metrics.jsonl").string();
+    result.metrics_path = (std::filesystem::path(out_) / "metrics.jsonl").string();
     Progress progress(speaker, result.metrics_path, steps_,
                       units_per_sample_ * static_cast<double>(config_.global_batch),
-                      train_tokens_ ? "tokens" : "samples", flops);
+                      train_tokens_ ? "tokens" : "samples", flops, resumed_step_);
 
+    stop_signal::install();
+    const bool checkpointing = config_.checkpoint_every > 0 || config_.checkpoint_minutes > 0;
     auto loop_start = Clock::now();
-    for (std::int64_t step = 1; step <= steps_; ++step) {
+    last_save_ = loop_start;
+    for (std::int64_t step = resumed_step_ + 1; step <= steps_; ++step) {
       ScopedActivity activity(str("step ", step));
       StepTimes times;
       auto t0 = Clock::now();
@@ -209,17 +269,30 @@ class Job {
       times.comm_wait = buckets_->finish();
 
       t0 = Clock::now();
+      // One small allreduce carries the loss and the run's decisions, so every rank takes them
+      // alike: {sum of losses, ranks asked to stop by a signal, rank 0's checkpoint clock}.
+      std::array<double, 3> shared{
+          local_loss, stop_signal::requested() != 0 ? 1.0 : 0.0,
+          speaker && config_.checkpoint_minutes > 0 &&
+                  seconds_since(last_save_) >= config_.checkpoint_minutes * 60.0
+              ? 1.0
+              : 0.0};
+      dp_->allreduce(std::span<double>(shared), collectives::ReduceOp::sum);
+      const double loss = shared[0] / static_cast<double>(world_.size());
       // The gradients are now the same on every rank, so the norm needs no further reduction.
       const double sum_sq = model_->grad_sum_of_squares();
-      if (!std::isfinite(sum_sq) || !std::isfinite(local_loss))
-        internal_error(str("the loss or the gradients are not finite at step ", step,
-                           ": lower --lr or enable --grad-clip"));
+      if (!std::isfinite(loss) || !std::isfinite(sum_sq))
+        user_error(str("the ", std::isfinite(loss) ? "gradient norm" : "loss", " is not finite (",
+                       std::isfinite(loss) ? std::sqrt(sum_sq) : loss, ") at step ", step,
+                       ": training stopped",
+                       last_checkpoint_.empty()
+                           ? std::string(" (no checkpoint was written)")
+                           : str("; the last good checkpoint is ", last_checkpoint_.string()),
+                       ". Lower --lr, enable --grad-clip, or check the data"));
       const float clip = model::clip_factor(sum_sq, config_.grad_clip);
       if (clip < 1.0f) model_->scale_gradients(clip);
       const float lr = schedule_.at(step - 1);
       optimizer_->step(lr);
-      double loss = local_loss;
-      dp_->allreduce(std::span<double>(&loss, 1), collectives::ReduceOp::avg);
       times.compute += seconds_since(t0);
 
       progress.step(step, loss, lr, times, config_.log_interval);
@@ -227,9 +300,30 @@ class Job {
         auto e = evaluate();
         progress.evaluation(step, eval_split_, e.loss, e.accuracy);
       }
+      const bool stop = shared[1] > 0 && step != steps_;
+      if (stop || (checkpointing && (step == steps_ || shared[2] > 0 ||
+                                     (config_.checkpoint_every > 0 &&
+                                      step % config_.checkpoint_every == 0)))) {
+        save(step);
+      }
+      if (stop) {
+        result.seconds = seconds_since(loop_start);
+        result.steps = step;
+        // Which signal: the ranks that got one agree on the highest number.
+        int signal = stop_signal::requested();
+        DOJO_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, &signal, 1, MPI_INT, MPI_MAX, world_.get()));
+        result.stopped_by = stop_signal::name(signal);
+        stop_signal::finishing();
+        result.checkpoint = last_checkpoint_.string();
+        log::warn("stopped by ", result.stopped_by, " after step ", step, " of ", steps_,
+                  "; checkpoint saved to ", result.checkpoint,
+                  "; run again with --resume auto to continue");
+        return result;
+      }
     }
     result.seconds = seconds_since(loop_start);
     result.steps = steps_;
+    result.checkpoint = last_checkpoint_.string();
     result.final_train_loss = progress.recent_loss();
     auto e = evaluate();
     progress.evaluation(steps_, eval_split_, e.loss, e.accuracy);
@@ -248,6 +342,23 @@ class Job {
       train_tokens_->next(token_batch_);
       batch_.upload(*device_, token_batch_);
     }
+  }
+
+  RunState run_state() {
+    io::LoaderBase& loader = train_classes_ ? static_cast<io::LoaderBase&>(*train_classes_)
+                                            : static_cast<io::LoaderBase&>(*train_tokens_);
+    return RunState{*model_, *optimizer_, loader};
+  }
+
+  void save(std::int64_t step) {
+    auto t0 = Clock::now();
+    RunState state = run_state();
+    last_checkpoint_ = save_training_checkpoint(
+        checkpoint_dir_, step, state, resolved_toml_, str("dp=", world_.size(), ",tp=1,pp=1"),
+        config_.keep, world_.get());
+    last_save_ = Clock::now();
+    log::info("checkpoint of step ", step, " written to ", last_checkpoint_.string(), " in ",
+              seconds_since(t0), " s");
   }
 
   EvalResult evaluate() {
@@ -290,6 +401,12 @@ class Job {
 
   const TrainConfig& config_;
   const mpi::Comm& world_;
+  std::string out_;
+  std::filesystem::path checkpoint_dir_;
+  std::string resolved_toml_;
+  std::int64_t resumed_step_ = 0;
+  std::filesystem::path last_checkpoint_;
+  Clock::time_point last_save_;
   io::DatasetInfo info_;
   std::string eval_split_;
   std::unique_ptr<collectives::Communicator> dp_;
@@ -313,8 +430,9 @@ TrainResult train(const TrainConfig& config, const mpi::Comm& world, int threads
                   const std::string& resolved_toml) {
   ScopedActivity activity("training");
   validate(config, world.size());
-  Job job(config, world, threads);
-  prepare_output(config, world, resolved_toml);
+  Job job(config, world, threads, resolved_toml);
+  job.resume();
+  prepare_output(job.out(), world, resolved_toml);
   return job.run();
 }
 

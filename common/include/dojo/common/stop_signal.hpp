@@ -15,6 +15,10 @@ void install();
 int requested() noexcept;
 // "SIGUSR1", "SIGTERM", ... for a signal number.
 const char* name(int signal) noexcept;
+// The state is saved and the process is about to exit with kExitStopped: from now on a further
+// SIGTERM/SIGINT (a launcher ending the job because another rank exited first) exits quietly
+// with kExitStopped instead of complaining about a second signal.
+void finishing() noexcept;
 // Forgets a received signal (tests).
 void reset() noexcept;
 

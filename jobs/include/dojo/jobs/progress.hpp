@@ -19,8 +19,12 @@ struct StepTimes {
 class Progress {
  public:
   // Only `enabled` (rank 0) prints and writes. samples_unit: "samples" or "tokens".
+  // resumed_after > 0: a run resumed from the checkpoint of that step; the metrics file keeps
+  // its records up to that step (later ones belong to the interrupted attempt) and grows from
+  // there, so it reads as one uninterrupted run.
   Progress(bool enabled, const std::string& metrics_path, std::int64_t total_steps,
-           double units_per_step, const std::string& units_name, double flops_per_step);
+           double units_per_step, const std::string& units_name, double flops_per_step,
+           std::int64_t resumed_after = 0);
 
   // Records one finished step; prints a line every `interval` steps and on the last one.
   void step(std::int64_t step, double loss, double lr, const StepTimes& times,

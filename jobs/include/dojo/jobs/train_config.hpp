@@ -45,10 +45,20 @@ struct TrainConfig {
   std::int64_t log_interval = 10;  // steps between progress lines
   std::uint64_t seed = 1;
   int dp = 0;                      // data-parallel degree; 0 = every rank
-  std::string out = "runs/train";  // output directory: config, metrics
+  std::string out;                 // output directory; "" = runs/slurm-<job id> or runs/train
   double bucket_mb = 25.0;         // gradient bucket size, MiB
   std::string device = "host";
+
+  // checkpoints (in <out>/checkpoints)
+  std::int64_t checkpoint_every = 0;  // steps between checkpoints; 0 = off
+  double checkpoint_minutes = 0;      // minutes between checkpoints; 0 = off
+  int keep = 3;                       // checkpoints kept
+  std::string resume = "never";       // never, auto (newest valid in <out>/checkpoints) or a file
 };
+
+// The output directory a run uses: --out, else runs/slurm-<SLURM_JOB_ID> inside a Slurm job (a
+// requeued job keeps its id, so it finds its own checkpoints), else runs/train.
+std::string output_directory(const TrainConfig& config);
 
 // Adds the options to the `train` subcommand, each with help text and its default.
 void add_train_options(CLI::App& command, TrainConfig& config);

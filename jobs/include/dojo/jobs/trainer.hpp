@@ -17,6 +17,8 @@ struct TrainResult {
   double eval_accuracy = -1;    // classifiers only; -1 otherwise
   double seconds = 0;           // wall time of the training loop
   std::string metrics_path;     // metrics.jsonl (rank 0)
+  std::string checkpoint;       // the last checkpoint written or resumed from; "" when none
+  std::string stopped_by;       // the signal that stopped the run early; "" when it finished
 };
 
 // Collective over `world`. `threads`: compute threads for this rank's device. `resolved_toml`: the

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "dojo/model/parameters.hpp"
@@ -31,6 +33,11 @@ class Optimizer {
   // Updates every parameter from grads() with this step's learning rate (see LrSchedule).
   virtual void step(float learning_rate) = 0;
   std::int64_t steps_taken() const noexcept { return steps_; }
+  // What a checkpoint saves besides the step count: flat tensors laid out like the parameters
+  // (AdamW: "m" and "v"; SGD: "velocity"), by name. Restore by uploading into them.
+  virtual std::vector<std::pair<std::string, Tensor*>> state() = 0;
+  // Resuming from a checkpoint: the steps already taken (AdamW's bias correction counts them).
+  void restore_steps_taken(std::int64_t steps) noexcept { steps_ = steps; }
 
  protected:
   std::int64_t steps_ = 0;
@@ -51,6 +58,7 @@ class AdamW final : public Optimizer {
  public:
   AdamW(ParameterStore& store, const AdamWConfig& config);
   void step(float learning_rate) override;
+  std::vector<std::pair<std::string, Tensor*>> state() override { return {{"m", &m_}, {"v", &v_}}; }
   const AdamWConfig& config() const noexcept { return config_; }
   std::vector<float> download_m() const { return m_.download<float>(); }
   std::vector<float> download_v() const { return v_.download<float>(); }
@@ -75,6 +83,7 @@ class SgdMomentum final : public Optimizer {
  public:
   SgdMomentum(ParameterStore& store, const SgdConfig& config);
   void step(float learning_rate) override;
+  std::vector<std::pair<std::string, Tensor*>> state() override { return {{"velocity", &velocity_}}; }
 
  private:
   ParameterStore* store_;
