@@ -9,7 +9,8 @@
 #   DOJO_OUT           output directory; give the old one to resume a job that
 #                      ended (a requeued job keeps its id and so its directory) [runs/slurm-$SLURM_JOB_ID]
 #   DOJO_RESUME        auto, never or a checkpoint file   [auto when requeued or $DOJO_OUT has one]
-#   DOJO_CHECKPOINT_MINUTES  minutes between checkpoints; 0 = only on a signal  [10]
+#   DOJO_CHECKPOINT_MINUTES  minutes between checkpoints         [the configuration's; dojo
+#                      always writes one when it stops on a signal]
 #   DOJO_MAX_REQUEUES  the job stops requeueing itself after this many runs      [10]
 # Arguments are passed on to `dojo train`; they win over the configuration file.
 set -uo pipefail
@@ -32,8 +33,11 @@ echo "dojo job $SLURM_JOB_ID run $((dojo_restarts + 1)) on $SLURM_JOB_NODELIST: 
   "config $DOJO_CONFIG, out $dojo_out, resume $dojo_resume"
 # --kill-on-bad-exit: a rank that dies (or exits non-zero) takes the step down with it, so no rank
 # is left waiting in a collective for a peer that is gone.
-srun --kill-on-bad-exit=1 "$dojo_bin" train --config "$DOJO_CONFIG" --out "$dojo_out" \
-  --resume "$dojo_resume" --checkpoint-minutes "${DOJO_CHECKPOINT_MINUTES:-10}" "$@"
+dojo_args=(train --config "$DOJO_CONFIG" --out "$dojo_out")
+# dojo's defaults (--resume never, checkpoint interval from the configuration) need no option.
+[ "$dojo_resume" = never ] || dojo_args+=(--resume "$dojo_resume")
+[ -z "${DOJO_CHECKPOINT_MINUTES:-}" ] || dojo_args+=(--checkpoint-minutes "$DOJO_CHECKPOINT_MINUTES")
+srun --kill-on-bad-exit=1 "$dojo_bin" "${dojo_args[@]}" "$@"
 dojo_code=$?
 
 case $dojo_code in
