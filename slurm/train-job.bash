@@ -59,6 +59,11 @@ case $dojo_code in
     fi
     exit 0
     ;;
+  2)
+    echo "dojo job $SLURM_JOB_ID: dojo train refused its input (the error is above); nothing was" \
+      "trained or overwritten" >&2
+    exit 2
+    ;;
   *)
     echo "dojo job $SLURM_JOB_ID: dojo train failed with exit code $dojo_code; its last checkpoint" \
       "(if any) is in $dojo_out/checkpoints: resubmit with DOJO_OUT=$dojo_out to resume" >&2
