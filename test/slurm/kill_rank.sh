@@ -43,7 +43,7 @@ checkpoint_then_more() {
 wait_while_running "$job" 90 "job $job writing a checkpoint and training on" checkpoint_then_more
 victim=$(job_pids "$job" $victim_rank)
 [ -n "$victim" ] || fail "no dojo process of rank $victim_rank of job $job"
-kill -KILL $victim
+kill -KILL "$victim"
 killed_at=$SECONDS
 echo "killed rank $victim_rank (pid $victim) of job $job at step $(last_step "$out/metrics.jsonl")"
 
