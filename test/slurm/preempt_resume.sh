@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Preemption: SIGUSR1 (what `#SBATCH --signal=USR1@120` sends before the time limit) reaches the
+# ranks of a slurm/train.sbatch job mid-run; dojo checkpoints and exits 75, the job requeues itself,
+# resumes from the checkpoint by itself and ends COMPLETED with exactly the final loss of the same
+# run left alone (a second job, submitted at the same time).
+# Usage: preempt_resume.sh DOJO SOURCE_DIR WORK_DIR
+dojo=$1 source_dir=$2
+source "$source_dir/test/slurm/lib.bash"
+require_cluster
+new_work "$3"
+prepare_fashion_mnist
+steps=400 signal_after_step=20
+
+run() { # run NAME: submit the 2-rank training job that writes into $work/NAME
+  submit --ntasks=2 --time=4 --output="$1.out" \
+    --export="ALL,DOJO_HOME=$source_dir,DOJO_BIN=$dojo,DOJO_OUT=$work/$1" \
+    "$source_dir/slurm/train.sbatch" --data "$data" --hidden 64 32 --global-batch 64 \
+    --steps $steps --eval-batches 2 --log-interval 25 --seed 11
+}
+reference=$(run reference)
+track "$reference"
+preempted=$(run preempted)
+track "$preempted"
+
+past_signal_step() { (($(last_step "$work/preempted/metrics.jsonl") >= signal_after_step)); }
+wait_while_running "$preempted" 90 "job $preempted reaching step $signal_after_step" past_signal_step
+scancel --signal=USR1 "$preempted" || fail "scancel --signal=USR1 $preempted was refused"
+echo "sent SIGUSR1 to the ranks of job $preempted at step $(last_step "$work/preempted/metrics.jsonl")"
+
+state=$(wait_for_job_end "$preempted" 150)
+show_job_output "$work/preempted.out"
+[ "$state" = COMPLETED ] || fail "preempted job $preempted ended $state, expected COMPLETED"
+grep -qE "stopped by SIGUSR1 after step [0-9]+" "$work/preempted.out" || fail "dojo did not report the stop"
+grep -q "Exited with exit code 75" "$work/preempted.out" || fail "the ranks did not exit with 75"
+grep -q "requeueing to resume" "$work/preempted.out" || fail "the batch script did not requeue"
+grep -qE "run 2 .*resume auto" "$work/preempted.out" || fail "the requeued run did not resume"
+restarts=$(job_field "$preempted" Restarts)
+[ "${restarts:-0}" -ge 1 ] || fail "job $preempted was not requeued (Restarts=$restarts)"
+ls "$work/preempted/checkpoints/"step-*.h5 > /dev/null 2>&1 || fail "no checkpoint in $work/preempted/checkpoints"
+
+state=$(wait_for_job_end "$reference" 90)
+[ "$state" = COMPLETED ] || { show_job_output "$work/reference.out"; fail "reference job ended $state"; }
+expected=$(final_loss "$work/reference/metrics.jsonl" $steps) || fail "$expected"
+got=$(final_loss "$work/preempted/metrics.jsonl" $steps) || fail "$got"
+[ "$got" = "$expected" ] || fail "final loss after preemption $got, uninterrupted run $expected"
+echo "PASS: job $preempted stopped, requeued ($restarts restart), resumed; final loss $got equals the uninterrupted run's"
