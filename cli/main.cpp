@@ -45,6 +45,17 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
                  "section (command-line options win)");
 }
 
+// An option given twice takes the last value, as users of batch scripts expect when they append
+// an override to a script's arguments (`sbatch train.sbatch --steps 500`). List options
+// (--hidden 256 128) keep all the values of their last use... CLI11 joins them, so those are left
+// as they are.
+void last_value_wins(CLI::App& app) {
+  for (CLI::Option* option : app.get_options())
+    if (option->get_items_expected_max() == 1 && option->get_type_size() == 1)
+      option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  for (CLI::App* sub : app.get_subcommands({})) last_value_wins(*sub);
+}
+
 int run(int argc, char** argv) {
   dojo::runtime::Runtime runtime(argc, argv);
   const bool speaker = runtime.rank() == 0;
@@ -66,6 +77,7 @@ int run(int argc, char** argv) {
   commands.push_back(dojo::cli::make_topology_command(app));
   commands.push_back(dojo::cli::make_data_command(app));
   commands.push_back(dojo::cli::make_train_command(app));
+  last_value_wins(app);
 
   try {
     app.parse(argc, argv);

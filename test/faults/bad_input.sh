@@ -2,8 +2,8 @@
 # Runs one case of bad_inputs.txt (see its header). Usage: bad_input.sh DOJO WORKDIR CASE
 . "$(dirname "$0")/common.sh" "$1" "$2"
 case_name=$3
-line=$(grep -E "^$case_name +\|" "$here/bad_inputs.txt") || fail "no case $case_name in bad_inputs.txt"
-IFS='|' read -r _ ranks regex arguments <<< "$line"
+line=$(grep -E "^$case_name +::" "$here/bad_inputs.txt") || fail "no case $case_name in bad_inputs.txt"
+IFS=$'\x01' read -r _ ranks regex arguments <<< "${line// :: /$'\x01'}"
 ranks=$(echo $ranks) regex=$(echo "$regex" | sed 's/^ *//; s/ *$//')
 
 # Fixtures, made once per build tree: an earlier run with checkpoints, and broken files.
