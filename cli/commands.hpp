@@ -25,5 +25,6 @@ std::unique_ptr<Command> make_bench_command(CLI::App& app);
 std::unique_ptr<Command> make_topology_command(CLI::App& app);
 std::unique_ptr<Command> make_data_command(CLI::App& app);
 std::unique_ptr<Command> make_train_command(CLI::App& app);
+std::unique_ptr<Command> make_checkpoint_command(CLI::App& app);
 
 }  // namespace dojo::cli

@@ -77,6 +77,7 @@ int run(int argc, char** argv) {
   commands.push_back(dojo::cli::make_topology_command(app));
   commands.push_back(dojo::cli::make_data_command(app));
   commands.push_back(dojo::cli::make_train_command(app));
+  commands.push_back(dojo::cli::make_checkpoint_command(app));
   last_value_wins(app);
 
   try {

@@ -12,23 +12,29 @@ namespace {
 
 namespace ck = detail::checkpoint;
 
-// Two columns, the first padded to its widest entry.
+// Columns, each but the last padded to its widest entry.
 class Lines {
  public:
-  void add(std::string key, std::string value) {
-    rows_.emplace_back(std::move(key), std::move(value));
-  }
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
   std::string text(const std::string& indent) const {
-    std::size_t width = 0;
-    for (const auto& row : rows_) width = std::max(width, row.first.size());
+    std::vector<std::size_t> widths;
+    for (const auto& row : rows_) {
+      widths.resize(std::max(widths.size(), row.size()), 0);
+      for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+    }
     std::string out;
-    for (const auto& [key, value] : rows_)
-      out += indent + key + std::string(width - key.size() + 2, ' ') + value + "\n";
+    for (const auto& row : rows_) {
+      std::string line = indent;
+      for (std::size_t c = 0; c < row.size(); ++c)
+        line +=
+            c + 1 < row.size() ? row[c] + std::string(widths[c] - row[c].size() + 2, ' ') : row[c];
+      out += line + "\n";
+    }
     return out;
   }
 
  private:
-  std::vector<std::pair<std::string, std::string>> rows_;
+  std::vector<std::vector<std::string>> rows_;
 };
 
 // A string value on one line: shown whole when short, else its size and its beginning.
@@ -61,20 +67,20 @@ CheckpointInspection inspect_checkpoint(const std::filesystem::path& path, bool 
   std::string report;
 
   Lines head;
-  head.add("file", path.string());
-  head.add("step", std::to_string(meta.step));
-  head.add("model", meta.model.empty() ? "-" : meta.model);
-  head.add("layout", meta.layout.empty() ? "-" : meta.layout);
+  head.add({"file", path.string()});
+  head.add({"step", std::to_string(meta.step)});
+  head.add({"model", meta.model.empty() ? "-" : meta.model});
+  head.add({"layout", meta.layout.empty() ? "-" : meta.layout});
   report += head.text("");
 
   report += str("counters (", meta.counters.size(), ")\n");
   Lines counters;
-  for (const auto& [key, value] : meta.counters) counters.add(key, std::to_string(value));
+  for (const auto& [key, value] : meta.counters) counters.add({key, std::to_string(value)});
   report += counters.text("  ");
 
   report += str("strings (", meta.strings.size(), ")\n");
   Lines strings;
-  for (const auto& [key, value] : meta.strings) strings.add(key, shorten(value));
+  for (const auto& [key, value] : meta.strings) strings.add({key, shorten(value)});
   report += strings.text("  ");
 
   std::istringstream config(meta.config_toml);
@@ -88,8 +94,8 @@ CheckpointInspection inspect_checkpoint(const std::filesystem::path& path, bool 
   for (const auto& tensor : reader.tensors()) {
     floats += std::accumulate(tensor.shape.begin(), tensor.shape.end(), std::int64_t{1},
                               std::multiplies<>());
-    tensors.add(tensor.name,
-                str(ck::shape_text(tensor.shape), "  crc32 ", ck::checksum_text(tensor.checksum)));
+    tensors.add({tensor.name, ck::shape_text(tensor.shape),
+                 str("crc32 ", ck::checksum_text(tensor.checksum))});
   }
   report += str("tensors (", reader.tensors().size(), ", ", floats, " floats, ",
                 size_text(4.0 * static_cast<double>(floats)), ")\n");

@@ -4,6 +4,7 @@
 #include <exception>
 #include <numeric>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "checkpoint_agreement.hpp"
 #include "checkpoint_checksum.hpp"
@@ -134,11 +135,10 @@ std::string compatibility(const CheckpointReader& reader,
                  ck::shape_text(want.shape));
   }
   if (expected.empty()) return "";
+  std::unordered_set<std::string> wanted;
+  for (const auto& want : expected) wanted.insert(want.name);
   for (const auto& stored : reader.tensors()) {
-    if (!stored.name.starts_with("params/")) continue;
-    bool wanted = std::any_of(expected.begin(), expected.end(),
-                              [&](const ExpectedTensor& e) { return e.name == stored.name; });
-    if (!wanted)
+    if (stored.name.starts_with("params/") && !wanted.contains(stored.name))
       return str("the checkpoint has ", stored.name, " ", ck::shape_text(stored.shape),
                  ", which this model does not");
   }

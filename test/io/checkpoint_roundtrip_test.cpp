@@ -235,5 +235,28 @@ TEST(CheckpointRoundTrip, H5dumpReadsIt) {
   EXPECT_NE(data.find("5000, 5000.25, 5000.5"), std::string::npos) << data;
 }
 
+TEST(CheckpointRoundTrip, H5pyReadsIt) {
+  MPI_Comm world = dojo::test::world();
+  TempDir dir(world);
+  test::TestPieces pieces = test::standard_pieces(rank_of(world), size_of(world));
+  fs::path path = save_checkpoint(dir.path(), test::standard_meta(7), pieces.pieces, {}, world);
+  if (rank_of(world) != 0) return;
+  // /usr/bin/python3: the system's, where Debian's python3-h5py lives.
+  if (run("/usr/bin/python3 -c 'import h5py'").first != 0)
+    GTEST_SKIP() << "h5py not installed (Debian package python3-h5py)";
+  std::string script =
+      "import h5py; f = h5py.File('" + path.string() +
+      "', 'r'); c = f['params/cube']; "
+      "print(f.attrs['format'], f.attrs['step'], c.shape, c[1, 2, 3], c.attrs['crc32'], "
+      "f['meta/config_toml'][()].decode().splitlines()[0], "
+      "f['meta/counters'].attrs['loader.position'], f['meta/strings/rng.rank0'][()].decode())";
+  auto [status, output] = run("/usr/bin/python3 -c \"" + script + "\"");
+  ASSERT_EQ(status, 0) << output;
+  // Element (1, 2, 3) of a (3, 4, 5) tensor is flat index 33: 3000 + 33 / 4.
+  std::vector<float> cube = test::whole_tensor(3, {3, 4, 5});
+  EXPECT_EQ(output, "dojo-checkpoint 7 (3, 4, 5) 3008.25 " + std::to_string(test::crc_of(cube)) +
+                        " [train] 1234 mt19937 1 2 3\n");
+}
+
 }  // namespace
 }  // namespace dojo::io
