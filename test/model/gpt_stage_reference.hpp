@@ -41,18 +41,30 @@ inline HostBatch random_host_batch(std::int64_t B, std::int64_t T, std::int64_t 
 
 struct Reference {
   float loss = 0.0f;
-  LogicalTensors params;
+  LogicalTensors initial;  // Gpt's initialisation
+  LogicalTensors params;   // the parameters the step ran with: initial + noise (biases nonzero)
   LogicalTensors grads;
   StepFlops flops;
 };
 
-// Gpt on the whole batch: forward, backward with loss scale 1.
+// Gpt on the whole batch: forward, backward with loss scale 1, from its initial parameters plus
+// normal(0, 0.05) noise, so that biases and layernorms are not at their zeros and ones.
 inline Reference run_reference(device::Device& device, const GptConfig& config,
                                const HostBatch& batch) {
   Gpt gpt(device, config);
+  Reference ref;
+  std::vector<float> perturbed = gpt.parameters().download_params();
+  for (const ParameterInfo& info : gpt.parameters().table()) {
+    const auto begin = static_cast<std::ptrdiff_t>(info.offset);
+    ref.initial[info.name] = {perturbed.begin() + begin, perturbed.begin() + begin + info.count};
+    const std::vector<float> noise =
+        normal_values(static_cast<std::size_t>(info.count), 0.05f, config.seed, "noise " + info.name);
+    for (std::int64_t i = 0; i < info.count; ++i)
+      perturbed[static_cast<std::size_t>(info.offset + i)] += noise[static_cast<std::size_t>(i)];
+  }
+  gpt.parameters().upload_params(perturbed);
   Tensor tokens = make_tensor(device, {batch.B, batch.T}, batch.tokens);
   Tensor targets = make_tensor(device, {batch.B, batch.T}, batch.targets);
-  Reference ref;
   ref.loss = gpt.forward(tokens.view(), targets.view());
   gpt.backward();
   const std::vector<float> params = gpt.parameters().download_params();
@@ -103,6 +115,26 @@ inline void accumulate_logical(std::span<const ParameterInfo> table, std::span<c
       count[logical] += 1.0f;
     });
   }
+}
+
+// Sets a store's parameters from logical tensors, box by box (as a checkpoint load does).
+inline void load_logical(ParameterStore& store, const LogicalTensors& logical) {
+  std::vector<float> flat(static_cast<std::size_t>(store.size()));
+  read_logical_pieces(store.table(), flat,
+                      [&](const std::string& name, std::span<const std::int64_t> start,
+                          std::span<const std::int64_t> count, std::span<float> out) {
+                        LogicalPiece piece;
+                        piece.shape = store.table()[static_cast<std::size_t>(store.index(name))]
+                                          .logical_shape.dims();
+                        piece.start.assign(start.begin(), start.end());
+                        piece.count.assign(count.begin(), count.end());
+                        piece.data = out;
+                        const std::vector<float>& values = logical.at(name);
+                        for_each_box_element(piece, [&](std::size_t l, std::size_t i) {
+                          out[i] = values[l];
+                        });
+                      });
+  store.upload_params(flat);
 }
 
 // max |actual - expected| / max |expected| (the gradcheck metric), 0 for two zero tensors.

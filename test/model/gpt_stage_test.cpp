@@ -127,11 +127,13 @@ TEST_P(GptStageTest, StagesInSequenceMatchTheWholeGpt) {
 
   const std::vector<StageRange> ranges = balanced_stages(config, pp);
   Stages stages = make_stages(device, config, ranges);
+  expect_logical_match(gather(stages).params, ref.initial, 0.0, "initial parameters");
+  for (auto& stage : stages) testing::load_logical(stage->parameters(), ref.params);
   const float loss = run_pipeline(device, stages, batch, micro_batches, Order::gpipe);
   EXPECT_NEAR(loss, ref.loss, kTolerance * std::abs(ref.loss));
 
   const Gathered g = gather(stages);
-  expect_logical_match(g.params, ref.params, 0.0, "initial parameters");
+  expect_logical_match(g.params, ref.params, 0.0, "parameters");
   expect_logical_match(g.grads, ref.grads, kTolerance, "gradients");
   for (const auto& [name, counts] : g.grad_counts) {
     const float expected = (name == "transformer.wte.weight" && pp > 1) ? 2.0f : 1.0f;
@@ -176,6 +178,7 @@ TEST_F(GptStageSerialTest, OneStageIsGptBitForBit) {
     const HostBatch batch = random_host_batch(2, config.context_length, config.vocab_size, 5);
     const testing::Reference ref = run_reference(device, config, batch);
     GptStage stage(device, config, GptPartition::whole(config));
+    testing::load_logical(stage.parameters(), ref.params);
     Tensor tokens = make_tensor(device, {batch.B, batch.T}, batch.tokens);
     Tensor targets = make_tensor(device, {batch.B, batch.T}, batch.targets);
     Model& model = stage;  // the Model interface, as the trainer uses it
@@ -198,6 +201,7 @@ TEST_F(GptStageSerialTest, UntiedHeadAcrossStagesMatchesGpt) {
   const std::vector<std::int64_t> sizes{1, 2};
   const std::vector<StageRange> ranges = stages_from_layer_counts(config, sizes);
   Stages stages = make_stages(device, config, ranges);
+  for (auto& stage : stages) testing::load_logical(stage->parameters(), ref.params);
   const float loss = run_pipeline(device, stages, batch, 2, Order::one_at_a_time);
   EXPECT_NEAR(loss, ref.loss, kTolerance * std::abs(ref.loss));
   const Gathered g = gather(stages);
@@ -258,22 +262,17 @@ TEST_F(GptStageSerialTest, LogicalPiecesRoundTrip) {
   for (std::size_t s = 0; s < ranges.size(); ++s) {
     GptStage stage(device, config, GptPartition::of_stage(ranges, static_cast<int>(s)));
     const ParameterStore& store = stage.parameters();
-    // Load from the logical tensors (as from a checkpoint) into a flat buffer: it is the stage's.
-    std::vector<float> loaded(static_cast<std::size_t>(store.size()), -1.0f);
-    read_logical_pieces(store.table(), loaded,
-                        [&](const std::string& name, std::span<const std::int64_t> start,
-                            std::span<const std::int64_t> count, std::span<float> out) {
-                          const std::vector<float>& logical = ref.params.at(name);
-                          LogicalPiece piece;
-                          piece.shape = store.table()[static_cast<std::size_t>(store.index(name))]
-                                            .logical_shape.dims();
-                          piece.start.assign(start.begin(), start.end());
-                          piece.count.assign(count.begin(), count.end());
-                          piece.data = out;
-                          testing::for_each_box_element(
-                              piece, [&](std::size_t l, std::size_t i) { out[i] = logical[l]; });
-                        });
-    EXPECT_EQ(loaded, store.download_params()) << "stage " << s;
+    // The initial values loaded from the logical tensors (as from a checkpoint) are the stage's
+    // own; then other values go in and come back out as the same logical tensors.
+    const std::vector<float> initial = store.download_params();
+    testing::load_logical(stage.parameters(), ref.initial);
+    EXPECT_EQ(store.download_params(), initial) << "stage " << s;
+    testing::load_logical(stage.parameters(), ref.params);
+    LogicalTensors back, counts;
+    accumulate_logical(store.table(), store.download_params(), back, counts);
+    for (const auto& [name, values] : back) {
+      EXPECT_EQ(values, ref.params.at(name)) << name;  // tp = 1: every tensor held whole
+    }
   }
 }
 

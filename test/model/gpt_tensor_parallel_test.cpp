@@ -84,6 +84,10 @@ TEST_F(GptTensorParallelTest, MatchesTheOneRankGpt) {
   const testing::Reference ref = run_reference(device, config, batch);
 
   GptStage stage(device, config, GptPartition::whole(config, tp.rank(), tp.size()), &tp);
+  Gathered initial = gather(tp, {&stage}, false);
+  expect_held(initial, tp.size(), "", 1);
+  expect_logical_match(initial.values, ref.initial, 0.0, "initial parameters");
+  testing::load_logical(stage.parameters(), ref.params);
   Tensor tokens = make_tensor(device, {batch.B, batch.T}, batch.tokens);
   Tensor targets = make_tensor(device, {batch.B, batch.T}, batch.targets);
   const float loss = stage.forward(tokens.view(), targets.view());
@@ -92,7 +96,7 @@ TEST_F(GptTensorParallelTest, MatchesTheOneRankGpt) {
 
   Gathered params = gather(tp, {&stage}, false);
   expect_held(params, tp.size(), "", 1);
-  expect_logical_match(params.values, ref.params, 0.0, "initial parameters");
+  expect_logical_match(params.values, ref.params, 0.0, "parameters");
   Gathered grads = gather(tp, {&stage}, true);
   expect_held(grads, tp.size(), "", 1);
   expect_logical_match(grads.values, ref.grads, kTolerance, "gradients");
@@ -120,6 +124,8 @@ TEST_F(GptTensorParallelTest, TwoPipelineStagesWithMicroBatches) {
   const std::vector<StageRange> ranges = balanced_stages(config, 2);
   GptStage first(device, config, GptPartition::of_stage(ranges, 0, tp.rank(), tp.size()), &tp);
   GptStage last(device, config, GptPartition::of_stage(ranges, 1, tp.rank(), tp.size()), &tp);
+  testing::load_logical(first.parameters(), ref.params);
+  testing::load_logical(last.parameters(), ref.params);
 
   constexpr int kMicro = 2;
   const std::int64_t mb = batch.B / kMicro;
