@@ -41,16 +41,18 @@ void GptPartition::validate(const GptConfig& config) const {
                    " tensor-parallel ranks; pad the vocabulary to a multiple of ", tp_size));
   }
   if (!config.tied_embedding && tp_size > 1) {
-    user_error("gpt: an untied lm_head is not supported with tensor parallelism (tp > 1); use "
-               "tied_embedding = true or tp = 1");
+    user_error(
+        "gpt: an untied lm_head is not supported with tensor parallelism (tp > 1); use "
+        "tied_embedding = true or tp = 1");
   }
   if (first_layer < 0 || end_layer > config.layers || first_layer >= end_layer) {
-    user_error(str("gpt: a pipeline stage holds blocks [", first_layer, ", ", end_layer,
-                   ") of ", config.layers, "; every stage needs at least one block"));
+    user_error(str("gpt: a pipeline stage holds blocks [", first_layer, ", ", end_layer, ") of ",
+                   config.layers, "; every stage needs at least one block"));
   }
   if (has_embedding != (first_layer == 0) || has_head != (end_layer == config.layers)) {
-    internal_error("gpt partition: the first stage holds the embeddings and block 0, the last "
-                   "the head and the last block");
+    internal_error(
+        "gpt partition: the first stage holds the embeddings and block 0, the last "
+        "the head and the last block");
   }
 }
 
@@ -66,8 +68,8 @@ std::int64_t stage_parameter_count(const GptConfig& config, const StageRange& ra
 std::vector<StageRange> balanced_stages(const GptConfig& config, int stages) {
   const std::int64_t L = config.layers;
   if (stages < 1 || stages > L) {
-    user_error(str("gpt: ", stages, " pipeline stages for ", L,
-                   " layers; use 1..", L, " stages (each holds at least one block)"));
+    user_error(str("gpt: ", stages, " pipeline stages for ", L, " layers; use 1..", L,
+                   " stages (each holds at least one block)"));
   }
   // best[s][l]: the smallest possible largest stage when stages 0..s hold blocks [0, l); the
   // last stage is s = stages - 1. O(stages * L^2), L is at most a few hundred.
@@ -115,8 +117,8 @@ std::vector<StageRange> stages_from_layer_counts(const GptConfig& config,
     positive = positive && n > 0;
   }
   if (!positive || total != config.layers) {
-    user_error(str("gpt: pipeline stage sizes [", list.str(), "] must be positive and sum to layers = ",
-                   config.layers));
+    user_error(str("gpt: pipeline stage sizes [", list.str(),
+                   "] must be positive and sum to layers = ", config.layers));
   }
   std::vector<StageRange> ranges;
   std::int64_t next = 0;

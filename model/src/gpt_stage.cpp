@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "arena.hpp"
+#include "dojo/collectives/communicator.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/model/layers/activation.hpp"
 #include "dojo/model/layers/attention.hpp"
@@ -16,7 +17,6 @@
 #include "dojo/model/layers/residual.hpp"
 #include "dojo/model/layers/tensor_parallel.hpp"
 #include "dojo/model/layers/vocab_parallel.hpp"
-#include "dojo/collectives/communicator.hpp"
 #include "gpt_stage_internal.hpp"
 
 namespace dojo::model {
@@ -27,7 +27,7 @@ struct GptStage::MicroBatch {
   std::int64_t T = 0;
   std::int64_t bytes = 0;  // device memory held, for activation_bytes()
   Tensor memory;
-  ShardTokens tokens;                // first stage: the batch's tokens in this vocabulary shard
+  ShardTokens tokens;                 // first stage: the batch's tokens in this vocabulary shard
   std::vector<std::int32_t> targets;  // last stage: (N) on the host; empty = no loss
   float* input;      // (B, T, C) the stage's input: wte[tokens] + wpe, or the previous stage's
   float* ln1;        // (Lb, B, T, C)
@@ -125,9 +125,9 @@ GptStage::MicroBatch& GptStage::start_micro(int micro, std::int64_t B, std::int6
     internal_error(str("gpt stage: micro-batch ", micro, " is already in flight"));
   }
   if (T > config_.context_length || B == 0 || T == 0) {
-    user_error(str("gpt: a batch of ", B, " x ", T, " tokens does not fit context_length = ",
-                   config_.context_length, "; use sequences of 1..", config_.context_length,
-                   " tokens"));
+    user_error(str("gpt: a batch of ", B, " x ", T,
+                   " tokens does not fit context_length = ", config_.context_length,
+                   "; use sequences of 1..", config_.context_length, " tokens"));
   }
   const StageDims d = stage_dims(config_, partition_);
   const std::int64_t N = B * T, C = d.C, Lb = d.Lb;
@@ -188,8 +188,8 @@ float GptStage::forward(int micro, const TensorView& inputs, const TensorView& t
   const std::int64_t B = shape[0], T = shape[1], N = B * T;
   const bool with_loss = last_stage() && !targets.empty();
   if (with_loss && targets.shape() != Shape{B, T}) {
-    internal_error(str("gpt stage: targets ", targets.shape().to_string(), " for a batch of ",
-                       B, " x ", T));
+    internal_error(
+        str("gpt stage: targets ", targets.shape().to_string(), " for a batch of ", B, " x ", T));
   }
   MicroBatch& m = start_micro(micro, B, T);
   Scratch& s = *scratch_;
@@ -305,8 +305,8 @@ void GptStage::backward(int micro, float loss_scale) {
     gradients_ready(lnf_group + 1);  // lm_head or the tied copy of wte
   }
   dev.fill(s.dresidual, N * C, 0.0f);
-  layernorm_backward(dev, s.dresidual, g.lnfw, g.lnfb, s.dln, m.output(d.Lb, C), w.lnfw,
-                     m.lnf_mean, m.lnf_rstd, N, C);
+  layernorm_backward(dev, s.dresidual, g.lnfw, g.lnfb, s.dln, m.output(d.Lb, C), w.lnfw, m.lnf_mean,
+                     m.lnf_rstd, N, C);
   gradients_ready(lnf_group);
   backward_blocks(m);
   end_backward();
@@ -376,8 +376,8 @@ void GptStage::backward_blocks(MicroBatch& m) {
     tp_->sum(s.dln, N * C);  // each rank's hidden units contribute to d(ln2)
     layernorm_backward(dev, s.dresidual, bg.ln2w, bg.ln2b, s.dln, residual2, bw.ln2w, ln2_mean,
                        ln2_rstd, N, C);
-    linear_backward(dev, s.datty, bg.attprojw, bg.attprojb, s.dresidual, atty, bw.attprojw, N,
-                    d.Cl, C, GradWrite::overwrite);
+    linear_backward(dev, s.datty, bg.attprojw, bg.attprojb, s.dresidual, atty, bw.attprojw, N, d.Cl,
+                    C, GradWrite::overwrite);
     attention_backward(dev, s.dqkv, s.datt, s.dpreatt, s.datty, qkv, att, attention_shape,
                        GradWrite::overwrite);
     linear_backward(dev, s.dln, bg.qkvw, bg.qkvb, s.dqkv, ln1, bw.qkvw, N, C, 3 * d.Cl,
@@ -399,14 +399,17 @@ void GptStage::backward_blocks(MicroBatch& m) {
 
 float GptStage::forward(const TensorView& inputs, const TensorView& targets) {
   if (!first_stage() || !last_stage()) {
-    internal_error("gpt stage: Model::forward needs a stage holding the whole model; use "
-                   "forward(micro, inputs, targets) between pipeline stages");
+    internal_error(
+        "gpt stage: Model::forward needs a stage holding the whole model; use "
+        "forward(micro, inputs, targets) between pipeline stages");
   }
   release(0);
   return forward(0, inputs, targets);
 }
 
-void GptStage::backward() { backward(0, 1.0f); }
+void GptStage::backward() {
+  backward(0, 1.0f);
+}
 
 double GptStage::unique_grad_sum_of_squares() {
   ParameterStore& store = parameters();

@@ -21,7 +21,7 @@ TensorBox row_box(std::int64_t local_offset, std::int64_t first_row, std::int64_
 
 StageDims stage_dims(const GptConfig& config, const GptPartition& partition) {
   const std::int64_t tp = partition.tp_size;
-  return {config.channels,       config.channels / tp,   config.heads / tp,
+  return {config.channels,          config.channels / tp,   config.heads / tp,
           4 * config.channels / tp, config.vocab_size / tp, partition.layers()};
 }
 
@@ -57,8 +57,7 @@ ParameterLayout gpt_stage_layout(const GptConfig& config, const GptPartition& pa
     }
     layout.add_part(h + "attn.c_attn.weight", {3 * Cl, C}, Init::normal(std), {3 * C, C},
                     std::move(qkv_rows));
-    layout.add_part(h + "attn.c_attn.bias", {3 * Cl}, Init::zeros(), {3 * C},
-                    std::move(qkv_bias));
+    layout.add_part(h + "attn.c_attn.bias", {3 * Cl}, Init::zeros(), {3 * C}, std::move(qkv_bias));
     layout.add_part(h + "attn.c_proj.weight", {C, Cl}, Init::normal(residual_std), {C, C},
                     {{0, {0, r * Cl}, {C, Cl}}});
     layout.add(h + "attn.c_proj.bias", {C}, Init::zeros());
@@ -117,12 +116,12 @@ GptStageTensors<std::int64_t> gpt_stage_offsets(const GptConfig& config,
 GptStageTensors<float*> gpt_stage_pointers(const GptStageTensors<std::int64_t>& offsets,
                                            float* base) {
   auto at = [base](std::int64_t offset) { return offset < 0 ? nullptr : base + offset; };
-  GptStageTensors<float*> p{at(offsets.wte), at(offsets.wpe), {}, at(offsets.lnfw),
-                            at(offsets.lnfb), at(offsets.head)};
+  GptStageTensors<float*> p{at(offsets.wte),  at(offsets.wpe),  {},
+                            at(offsets.lnfw), at(offsets.lnfb), at(offsets.head)};
   for (const GptBlockTensors<std::int64_t>& o : offsets.blocks) {
     p.blocks.push_back({at(o.ln1w), at(o.ln1b), at(o.qkvw), at(o.qkvb), at(o.attprojw),
-                        at(o.attprojb), at(o.ln2w), at(o.ln2b), at(o.fcw), at(o.fcb),
-                        at(o.fcprojw), at(o.fcprojb)});
+                        at(o.attprojb), at(o.ln2w), at(o.ln2b), at(o.fcw), at(o.fcb), at(o.fcprojw),
+                        at(o.fcprojb)});
   }
   return p;
 }

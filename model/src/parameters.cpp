@@ -33,9 +33,9 @@ int ParameterLayout::add_part(std::string name, Shape shape, Init init, Shape lo
     std::int64_t elements = 1;
     for (int d = 0; d < logical_shape.rank(); ++d) {
       const auto i = static_cast<std::size_t>(d);
-      check(box.start[i] >= 0 && box.count[i] >= 0 &&
-                box.start[i] + box.count[i] <= logical_shape[d],
-            "a parameter box lies inside the logical tensor");
+      check(
+          box.start[i] >= 0 && box.count[i] >= 0 && box.start[i] + box.count[i] <= logical_shape[d],
+          "a parameter box lies inside the logical tensor");
       elements *= box.count[i];
     }
     next += elements;

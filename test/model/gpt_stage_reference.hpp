@@ -28,7 +28,9 @@ struct HostBatch {
   HostBatch slice(std::int64_t first, std::int64_t count) const {
     const auto begin = static_cast<std::ptrdiff_t>(first * T);
     const auto end = static_cast<std::ptrdiff_t>((first + count) * T);
-    return {count, T, {tokens.begin() + begin, tokens.begin() + end},
+    return {count,
+            T,
+            {tokens.begin() + begin, tokens.begin() + end},
             {targets.begin() + begin, targets.begin() + end}};
   }
 };
@@ -57,8 +59,8 @@ inline Reference run_reference(device::Device& device, const GptConfig& config,
   for (const ParameterInfo& info : gpt.parameters().table()) {
     const auto begin = static_cast<std::ptrdiff_t>(info.offset);
     ref.initial[info.name] = {perturbed.begin() + begin, perturbed.begin() + begin + info.count};
-    const std::vector<float> noise =
-        normal_values(static_cast<std::size_t>(info.count), 0.05f, config.seed, "noise " + info.name);
+    const std::vector<float> noise = normal_values(static_cast<std::size_t>(info.count), 0.05f,
+                                                   config.seed, "noise " + info.name);
     for (std::int64_t i = 0; i < info.count; ++i)
       perturbed[static_cast<std::size_t>(info.offset + i)] += noise[static_cast<std::size_t>(i)];
   }
@@ -86,7 +88,8 @@ void for_each_box_element(const LogicalPiece& piece, Visit visit) {
   std::vector<std::int64_t> index(rank, 0);  // within the box
   for (std::size_t local = 0; local < piece.data.size(); ++local) {
     std::int64_t logical = 0;
-    for (std::size_t d = 0; d < rank; ++d) logical = logical * piece.shape[d] + piece.start[d] + index[d];
+    for (std::size_t d = 0; d < rank; ++d)
+      logical = logical * piece.shape[d] + piece.start[d] + index[d];
     visit(static_cast<std::size_t>(logical), local);
     for (std::size_t d = rank; d-- > 0;) {
       if (++index[d] < piece.count[d]) break;
@@ -120,20 +123,19 @@ inline void accumulate_logical(std::span<const ParameterInfo> table, std::span<c
 // Sets a store's parameters from logical tensors, box by box (as a checkpoint load does).
 inline void load_logical(ParameterStore& store, const LogicalTensors& logical) {
   std::vector<float> flat(static_cast<std::size_t>(store.size()));
-  read_logical_pieces(store.table(), flat,
-                      [&](const std::string& name, std::span<const std::int64_t> start,
-                          std::span<const std::int64_t> count, std::span<float> out) {
-                        LogicalPiece piece;
-                        piece.shape = store.table()[static_cast<std::size_t>(store.index(name))]
-                                          .logical_shape.dims();
-                        piece.start.assign(start.begin(), start.end());
-                        piece.count.assign(count.begin(), count.end());
-                        piece.data = out;
-                        const std::vector<float>& values = logical.at(name);
-                        for_each_box_element(piece, [&](std::size_t l, std::size_t i) {
-                          out[i] = values[l];
-                        });
-                      });
+  read_logical_pieces(
+      store.table(), flat,
+      [&](const std::string& name, std::span<const std::int64_t> start,
+          std::span<const std::int64_t> count, std::span<float> out) {
+        LogicalPiece piece;
+        piece.shape =
+            store.table()[static_cast<std::size_t>(store.index(name))].logical_shape.dims();
+        piece.start.assign(start.begin(), start.end());
+        piece.count.assign(count.begin(), count.end());
+        piece.data = out;
+        const std::vector<float>& values = logical.at(name);
+        for_each_box_element(piece, [&](std::size_t l, std::size_t i) { out[i] = values[l]; });
+      });
   store.upload_params(flat);
 }
 

@@ -235,8 +235,9 @@ TEST_F(GptStageSerialTest, HookReportsEachGroupOnceInDescendingOrder) {
   Stages stages = make_stages(device, config, ranges);
   std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>> calls(stages.size());
   for (std::size_t s = 0; s < stages.size(); ++s) {
-    stages[s]->set_gradient_hook(
-        [&calls, s](std::int64_t offset, std::int64_t count) { calls[s].push_back({offset, count}); });
+    stages[s]->set_gradient_hook([&calls, s](std::int64_t offset, std::int64_t count) {
+      calls[s].push_back({offset, count});
+    });
   }
   const HostBatch batch = random_host_batch(2, config.context_length, config.vocab_size, 6);
   run_pipeline(device, stages, batch, 1, Order::gpipe);
@@ -302,8 +303,8 @@ TEST_F(GptStageSerialTest, BalancedStagesMinimiseTheLargestStage) {
           EXPECT_EQ(ranges[s].first_layer, next);
           EXPECT_GT(ranges[s].end_layer, ranges[s].first_layer);
           next = ranges[s].end_layer;
-          largest = std::max(largest, stage_parameter_count(config, ranges[s], s == 0,
-                                                            s + 1 == ranges.size()));
+          largest = std::max(
+              largest, stage_parameter_count(config, ranges[s], s == 0, s + 1 == ranges.size()));
         }
         EXPECT_EQ(next, layers);
         EXPECT_EQ(largest, brute_force_best(config, pp, 0, true))

@@ -59,8 +59,8 @@ ShardTokens route_tokens(device::Device& device, std::span<const std::int32_t> t
   }
   ShardTokens routed;
   routed.count = static_cast<std::int64_t>(rows.size());
-  routed.positions = make_tensor(device, Shape{static_cast<std::int64_t>(positions.size())},
-                                 positions);
+  routed.positions =
+      make_tensor(device, Shape{static_cast<std::int64_t>(positions.size())}, positions);
   routed.rows = make_tensor(device, Shape{routed.count}, rows);
   return routed;
 }
@@ -75,28 +75,27 @@ void vocab_parallel_embedding_forward(device::Device& device, TensorParallelGrou
   }
   device.fill(out, N * C, 0.0f);
   if (tokens.count > 0) {
-    device.embedding_forward(wte_shard, tokens.rows.data<std::int32_t>(), gathered, tokens.count,
-                             C, shard.rows);
+    device.embedding_forward(wte_shard, tokens.rows.data<std::int32_t>(), gathered, tokens.count, C,
+                             shard.rows);
     // A scatter-add into zeros places each row at its position: out[positions[i]] = gathered[i].
-    device.embedding_backward(gathered, tokens.positions.data<std::int32_t>(), out, tokens.count,
-                              C, N);
+    device.embedding_backward(gathered, tokens.positions.data<std::int32_t>(), out, tokens.count, C,
+                              N);
   }
   group.sum(out, N * C);  // exactly one rank holds each row: the sum adds zeros
 }
 
 void vocab_parallel_embedding_backward(device::Device& device, float* dwte_shard, float* gathered,
-                                       const float* dout, const ShardTokens& tokens,
-                                       std::int64_t N, std::int64_t C, const VocabShard& shard) {
+                                       const float* dout, const ShardTokens& tokens, std::int64_t N,
+                                       std::int64_t C, const VocabShard& shard) {
   if (shard.whole()) {
-    device.embedding_backward(dout, tokens.rows.data<std::int32_t>(), dwte_shard, N, C,
-                              shard.rows);
+    device.embedding_backward(dout, tokens.rows.data<std::int32_t>(), dwte_shard, N, C, shard.rows);
     return;
   }
   if (tokens.count == 0) return;
   device.embedding_forward(dout, tokens.positions.data<std::int32_t>(), gathered, tokens.count, C,
                            N);
-  device.embedding_backward(gathered, tokens.rows.data<std::int32_t>(), dwte_shard, tokens.count,
-                            C, shard.rows);
+  device.embedding_backward(gathered, tokens.rows.data<std::int32_t>(), dwte_shard, tokens.count, C,
+                            shard.rows);
 }
 
 // The same arithmetic as the host device's cross_entropy kernel (float max and sums, multiply
@@ -112,7 +111,9 @@ float vocab_parallel_cross_entropy_forward(device::Device& device, TensorParalle
   std::vector<float> max_value(rows, -std::numeric_limits<float>::infinity());  // (N)
   for (std::int64_t i = 0; i < N; ++i) {
     const float* row = x + i * V;
-    for (std::int64_t j = 0; j < V; ++j) max_value[static_cast<std::size_t>(i)] = std::max(max_value[static_cast<std::size_t>(i)], row[j]);
+    for (std::int64_t j = 0; j < V; ++j)
+      max_value[static_cast<std::size_t>(i)] =
+          std::max(max_value[static_cast<std::size_t>(i)], row[j]);
   }
   group.max_host(max_value);
   // sums (N) then target logits relative to the max (N), one reduction.
@@ -121,7 +122,9 @@ float vocab_parallel_cross_entropy_forward(device::Device& device, TensorParalle
     float* row = x + i * V;
     const std::int32_t t = targets[static_cast<std::size_t>(i)];
     check_token(t, static_cast<std::size_t>(i), shard.vocab, "target");
-    if (shard.holds(t)) stats[rows + static_cast<std::size_t>(i)] = row[t - shard.begin] - max_value[static_cast<std::size_t>(i)];
+    if (shard.holds(t))
+      stats[rows + static_cast<std::size_t>(i)] =
+          row[t - shard.begin] - max_value[static_cast<std::size_t>(i)];
     float sum = 0.0f;
     for (std::int64_t j = 0; j < V; ++j) {
       row[j] = std::exp(row[j] - max_value[static_cast<std::size_t>(i)]);
@@ -135,7 +138,8 @@ float vocab_parallel_cross_entropy_forward(device::Device& device, TensorParalle
     float* row = x + i * V;
     const float inv_sum = 1.0f / stats[static_cast<std::size_t>(i)];
     for (std::int64_t j = 0; j < V; ++j) row[j] *= inv_sum;
-    loss_sum += std::log(stats[static_cast<std::size_t>(i)]) - stats[rows + static_cast<std::size_t>(i)];
+    loss_sum +=
+        std::log(stats[static_cast<std::size_t>(i)]) - stats[rows + static_cast<std::size_t>(i)];
   }
   mirror.flush();
   return static_cast<float>(loss_sum) / static_cast<float>(N);

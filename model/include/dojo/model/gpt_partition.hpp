@@ -19,8 +19,8 @@ struct StageRange {
 };
 
 struct GptPartition {
-  int tp_rank = 0;  // this rank's place in the tensor-parallel group
-  int tp_size = 1;  // heads, 4*C and V must be multiples of it
+  int tp_rank = 0;               // this rank's place in the tensor-parallel group
+  int tp_size = 1;               // heads, 4*C and V must be multiples of it
   std::int64_t first_layer = 0;  // blocks [first_layer, end_layer), at least one
   std::int64_t end_layer = 0;
   bool has_embedding = true;  // the first stage: wte (its vocabulary rows) and wpe

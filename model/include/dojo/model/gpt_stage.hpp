@@ -14,7 +14,8 @@
 //              row-parallel outputs' gradients are used as they are (already replicated).
 //   embedding  wte rows split by vocabulary (rank r: rows [r V/tp, (r+1) V/tp)); each rank looks
 //              up the tokens it owns, zeros elsewhere, allreduce; wpe and layernorms replicated.
-//   loss       vocabulary-parallel cross-entropy on the logits shard lnf @ wte_shard^T (B, T, V/tp):
+//   loss       vocabulary-parallel cross-entropy on the logits shard lnf @ wte_shard^T (B, T,
+//   V/tp):
 //              the row max (allreduce max), then the sum of exponentials and the target logit
 //              (one allreduce sum); no rank holds full logits. Untied lm_head needs tp = 1.
 //

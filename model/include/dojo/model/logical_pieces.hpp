@@ -16,12 +16,12 @@ namespace dojo::model {
 // One box of one parameter: data holds the row-major box [start, start + count) of the logical
 // tensor `name` of shape `shape`.
 struct LogicalPiece {
-  std::string name;                  // the parameter's name, e.g. "transformer.wte.weight"
-  std::vector<std::int64_t> shape;   // logical shape, the same on every rank
-  std::vector<std::int64_t> start;   // this piece's box
+  std::string name;                 // the parameter's name, e.g. "transformer.wte.weight"
+  std::vector<std::int64_t> shape;  // logical shape, the same on every rank
+  std::vector<std::int64_t> start;  // this piece's box
   std::vector<std::int64_t> count;
-  std::span<const float> data;       // product(count) floats, a view into `flat`
-  int parameter = 0;                 // index into the table it came from
+  std::span<const float> data;  // product(count) floats, a view into `flat`
+  int parameter = 0;            // index into the table it came from
 };
 
 // Every box of every parameter in `table`, in table order; `flat` is a host buffer laid out like

@@ -22,7 +22,7 @@ namespace dojo::model {
 // the logical tensor. A tensor-parallel shard is one or more boxes (c_attn's rows of its heads:
 // one box each in q, k and v); an unsplit parameter is one box covering the whole tensor.
 struct TensorBox {
-  std::int64_t local_offset = 0;   // floats from the parameter's first element
+  std::int64_t local_offset = 0;    // floats from the parameter's first element
   std::vector<std::int64_t> start;  // per logical dimension
   std::vector<std::int64_t> count;  // per logical dimension
 };

@@ -43,8 +43,8 @@ void vocab_parallel_embedding_forward(device::Device& device, TensorParallelGrou
 // same on every rank: the forward's sum has the identity as its backward). gathered (N, C) is
 // scratch.
 void vocab_parallel_embedding_backward(device::Device& device, float* dwte_shard, float* gathered,
-                                       const float* dout, const ShardTokens& tokens,
-                                       std::int64_t N, std::int64_t C, const VocabShard& shard);
+                                       const float* dout, const ShardTokens& tokens, std::int64_t N,
+                                       std::int64_t C, const VocabShard& shard);
 
 // Softmax cross-entropy over the whole vocabulary from the logits shard. logits(N, rows) on entry
 // become the probabilities of this shard's classes (the softmax over all V), kept for backward.
