@@ -149,6 +149,27 @@ TEST_F(GptTensorParallelTest, TwoPipelineStagesWithMicroBatches) {
   // The tied wte's gradient came out as the first stage's and the last stage's copy summed,
   // as the trainer's allreduce between those stages makes it.
   expect_logical_match(grads.values, ref.grads, kTolerance, "gradients");
+
+  // The trainer's sum of the tied wte gradients between the two stages, then the clipping norm:
+  // the last stage's copy is not counted again, so over both stages and the group it is the
+  // reference's.
+  const int wte = first.tied_embedding_parameter();
+  const int copy = last.tied_embedding_parameter();
+  ASSERT_GE(wte, 0);
+  ASSERT_GE(copy, 0);
+  const std::int64_t count = first.parameters().table()[static_cast<std::size_t>(wte)].count;
+  ASSERT_EQ(count, last.parameters().table()[static_cast<std::size_t>(copy)].count);
+  Tensor saved(device, DType::float32, Shape{count});
+  device.copy_on_device(saved.data<float>(), first.parameters().grad(wte),
+                        static_cast<std::size_t>(count) * sizeof(float));
+  device.axpy(count, 1.0f, last.parameters().grad(copy), first.parameters().grad(wte));
+  device.axpy(count, 1.0f, saved.data<float>(), last.parameters().grad(copy));
+  double norm[1] = {first.unique_grad_sum_of_squares() + last.unique_grad_sum_of_squares()};
+  tp.allreduce(std::span<double>(norm), collectives::ReduceOp::sum);
+  double ref_norm = 0.0;
+  for (const auto& [name, values] : ref.grads)
+    for (float v : values) ref_norm += static_cast<double>(v) * v;
+  EXPECT_NEAR(norm[0], ref_norm, 1e-4 * ref_norm);
 }
 
 TEST_F(GptTensorParallelTest, VocabularyNotDivisibleIsAUserError) {
