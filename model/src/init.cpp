@@ -41,7 +41,7 @@ double CounterRng::normal(std::uint64_t index) const noexcept {
 }
 
 void initialize_values(std::span<float> values, const Init& init, std::uint64_t seed,
-                       std::string_view name) {
+                       std::string_view name, std::uint64_t first_index) {
   switch (init.kind) {
     case Init::Kind::zeros:
       for (float& v : values) v = 0.0f;
@@ -52,7 +52,7 @@ void initialize_values(std::span<float> values, const Init& init, std::uint64_t 
     case Init::Kind::normal: {
       const CounterRng rng(seed, name);
       for (std::size_t j = 0; j < values.size(); ++j) {
-        values[j] = static_cast<float>(init.std * rng.normal(j));
+        values[j] = static_cast<float>(init.std * rng.normal(first_index + j));
       }
       return;
     }

@@ -36,8 +36,9 @@ class CounterRng {
   std::uint64_t key_;
 };
 
-// Fills host values for the parameter `name` (element j from counter j).
+// Fills host values for the parameter `name` (element j from counter first_index + j: a run
+// of a split parameter starts at its first element's logical index).
 void initialize_values(std::span<float> values, const Init& init, std::uint64_t seed,
-                       std::string_view name);
+                       std::string_view name, std::uint64_t first_index = 0);
 
 }  // namespace dojo::model

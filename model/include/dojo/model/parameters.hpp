@@ -17,14 +17,29 @@
 
 namespace dojo::model {
 
+// A block of a logical tensor held locally: the parameter's local elements
+// [local_offset, local_offset + product(count)) are the row-major box [start, start + count) of
+// the logical tensor. A tensor-parallel shard is one or more boxes (c_attn's rows of its heads:
+// one box each in q, k and v); an unsplit parameter is one box covering the whole tensor.
+struct TensorBox {
+  std::int64_t local_offset = 0;    // floats from the parameter's first element
+  std::vector<std::int64_t> start;  // per logical dimension
+  std::vector<std::int64_t> count;  // per logical dimension
+};
+
 // One parameter tensor's place in the flat buffers.
 struct ParameterInfo {
   std::string name;         // nanoGPT's names, e.g. "transformer.h.0.attn.c_attn.weight"
-  Shape shape;              // logical shape, e.g. (3*C, C)
+  Shape shape;              // local shape, e.g. (3*C, C); == logical_shape unless split
   std::int64_t offset = 0;  // first element in params()/grads(), floats
   std::int64_t count = 0;   // shape.numel()
   int group = 0;            // the layer it belongs to, index into groups()
-  Init init;
+  Init init;                // drawn by LOGICAL element index, so a shard gets the same values
+  Shape logical_shape;      // the unsplit tensor, e.g. (3*C, C) when this rank holds (3*C/tp, C)
+  std::vector<TensorBox> boxes;  // where the local elements sit in it; they tile [0, count)
+
+  // Whether this rank holds the whole logical tensor (one box covering it).
+  bool whole() const noexcept { return shape == logical_shape; }
 };
 
 // One layer's parameters: their gradients become final together during backward.
@@ -43,6 +58,10 @@ class ParameterLayout {
   void begin_group(std::string name);
   // Appends a parameter right after the previous one (no padding) and returns its index.
   int add(std::string name, Shape shape, Init init);
+  // Appends the local part of a split parameter: `boxes` of `logical_shape` (each box's elements
+  // row-major, the boxes one after another in the order given) make up a local tensor `shape`.
+  int add_part(std::string name, Shape shape, Init init, Shape logical_shape,
+               std::vector<TensorBox> boxes);
 
   const std::vector<ParameterInfo>& table() const noexcept { return table_; }
   const std::vector<ParameterGroup>& groups() const noexcept { return groups_; }
@@ -72,7 +91,8 @@ class ParameterStore {
   TensorView param_view(int i) const;
   TensorView grad_view(int i) const;
 
-  // Rewrites every parameter from `seed` (same values as a fresh store with that seed).
+  // Rewrites every parameter from `seed` (same values as a fresh store with that seed). Element
+  // values depend on the logical index, so every layout of a model starts from the same values.
   void initialize(std::uint64_t seed);
   void zero_grad();
   // Sum of squares of all gradients, reduced on the device (double accumulation) and read back:
