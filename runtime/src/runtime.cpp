@@ -60,6 +60,12 @@ ThreadPlan plan_threads(int requested, const std::optional<int>& slurm_cpus_per_
 Runtime::Runtime(int& argc, char**& argv, const RuntimeOptions& options) {
   // Before MPI_Init: a singleton Open MPI process sets the launcher's variables itself.
   launcher_ = detect_launcher();
+  // More ranks than cores under srun (a test cluster, --overcommit): ranks that busy-poll while
+  // they wait take the CPU from the very peer they wait for, and every collective crawls (50x
+  // here). mpirun --oversubscribe tells Open MPI to yield; srun cannot, so dojo does, unless the
+  // user chose.
+  if (launcher_ == "srun" && slurm_node_oversubscribed(cores_online()))
+    setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);
   if (!mpi::is_initialized()) {
     DOJO_CHECK_MPI(MPI_Init_thread(&argc, &argv, MPI_THREAD_MULTIPLE, &thread_level_));
     owns_mpi_ = true;

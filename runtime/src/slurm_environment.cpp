@@ -125,4 +125,42 @@ SlurmEnvironment read_slurm_environment() {
   return env;
 }
 
+std::vector<int> expand_tasks_per_node(std::string_view list) {
+  std::vector<int> out;
+  auto bad = [&] {
+    user_error(str("malformed Slurm tasks-per-node list '", list, "' (expected e.g. 2(x3),1)"));
+  };
+  std::size_t i = 0;
+  while (i < list.size()) {
+    int tasks = 0, repeat = 1;
+    auto [p, ec] = std::from_chars(list.data() + i, list.data() + list.size(), tasks);
+    if (ec != std::errc() || tasks < 0) bad();
+    i = static_cast<std::size_t>(p - list.data());
+    if (i < list.size() && list[i] == '(') {
+      if (list.substr(i, 2) != "(x") bad();
+      auto [q, ec2] = std::from_chars(list.data() + i + 2, list.data() + list.size(), repeat);
+      i = static_cast<std::size_t>(q - list.data());
+      if (ec2 != std::errc() || repeat < 1 || i >= list.size() || list[i] != ')') bad();
+      ++i;
+    }
+    out.insert(out.end(), static_cast<std::size_t>(repeat), tasks);
+    if (i < list.size()) {
+      if (list[i] != ',' || i + 1 == list.size()) bad();
+      ++i;
+    }
+  }
+  if (out.empty()) bad();
+  return out;
+}
+
+bool slurm_node_oversubscribed(int cores_online) {
+  const char* tasks = std::getenv("SLURM_STEP_TASKS_PER_NODE");
+  const char* node = std::getenv("SLURM_NODEID");
+  if (tasks == nullptr || node == nullptr) return false;
+  const std::vector<int> per_node = expand_tasks_per_node(tasks);
+  const int index = std::atoi(node);
+  if (index < 0 || index >= static_cast<int>(per_node.size())) return false;
+  return per_node[static_cast<std::size_t>(index)] > cores_online;
+}
+
 }  // namespace dojo::runtime

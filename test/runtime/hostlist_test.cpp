@@ -36,3 +36,12 @@ TEST(Hostlist, MalformedListsAreUserErrors) {
     }
   }
 }
+
+TEST(TasksPerNode, ExpandsRepeatsAndLists) {
+  using dojo::runtime::expand_tasks_per_node;
+  EXPECT_EQ(expand_tasks_per_node("4"), (std::vector<int>{4}));
+  EXPECT_EQ(expand_tasks_per_node("2(x3),1"), (std::vector<int>{2, 2, 2, 1}));
+  EXPECT_EQ(expand_tasks_per_node("3,2(x2)"), (std::vector<int>{3, 2, 2}));
+  for (const char* bad : {"", "x", "2(3)", "2(x)", "2(x3", "2,", ",2", "-1"})
+    EXPECT_THROW(expand_tasks_per_node(bad), dojo::Error) << bad;
+}

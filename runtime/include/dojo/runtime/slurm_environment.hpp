@@ -28,4 +28,13 @@ SlurmEnvironment read_slurm_environment();
 // kept), "a[1-2]b[3-4]" -> a1b3 a1b4 a2b3 a2b4, "x,y" -> x y. A malformed list is a user error.
 std::vector<std::string> expand_hostlist(std::string_view list);
 
+// Expands SLURM_STEP_TASKS_PER_NODE / SLURM_TASKS_PER_NODE: "2(x3),1" -> 2 2 2 1. A malformed
+// value is a user error.
+std::vector<int> expand_tasks_per_node(std::string_view list);
+
+// True when this task's node runs more tasks of the step than it has cores online: Open MPI must
+// then yield the CPU while it waits (mpirun --oversubscribe does this itself; srun does not).
+// Reads SLURM_STEP_TASKS_PER_NODE and SLURM_NODEID; false outside a Slurm step.
+bool slurm_node_oversubscribed(int cores_online);
+
 }  // namespace dojo::runtime
