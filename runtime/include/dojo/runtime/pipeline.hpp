@@ -40,9 +40,14 @@ struct PipelineAction {
   bool operator==(const PipelineAction&) const = default;
 };
 
-// The actions of `stage` in [0, stages) for `micro_batches` >= 1. The first stage has no
-// recv_forward/send_backward, the last no send_forward/recv_backward. A user error for impossible
-// arguments.
+// Message tags are 2 * micro + direction, and MPI guarantees tags up to 32767.
+inline constexpr int kPipelineMaxMicroBatches = 16383;
+
+// The actions of `stage` in [0, stages) for 1 <= `micro_batches` <= kPipelineMaxMicroBatches.
+// GPipe runs the backwards in micro-batch order 0..m-1 (as Megatron-LM); 1F1B is PipeDream-flush:
+// min(stages - stage - 1, m) warm-up forwards, then F/B pairs, then the remaining backwards. The
+// first stage has no recv_forward/send_backward, the last no send_forward/recv_backward. A user
+// error for impossible arguments.
 std::vector<PipelineAction> build_schedule(PipelineScheduleKind kind, int stage, int stages,
                                            int micro_batches);
 
@@ -61,6 +66,10 @@ std::string format_schedules(const std::vector<std::vector<PipelineAction>>& per
 int peak_in_flight(const std::vector<PipelineAction>& actions);
 
 // What the executor needs from the stage. Activation buffers hold `activation_floats` floats.
+// The executor receives into buffers of its own (posted ahead of time) and copies into input() /
+// output_grad() at the receive action; it copies output() / input_grad() into its own send buffer
+// at the send action. So each span is used only at its action: the stage may reuse one buffer
+// for every micro-batch, and input_grad() need only be valid until the next backward.
 struct PipelineStageOps {
   std::function<void(int micro)> forward;   // first stage: its own input; else input(micro)
   std::function<void(int micro)> backward;  // last stage: from the loss; else output_grad(micro)
