@@ -1,5 +1,6 @@
 // `dojo bench ...`: benchmarks, not tests. `gemm` measures the device's GEMM against a plain
-// bli_sgemm call in the same run; later issues add `collectives` and `step`.
+// bli_sgemm call in the same run; `step` times a GPT step; `collectives` the collectives over all
+// ranks; `pipeline` the pipeline schedules over all ranks (one stage each).
 #include <iostream>
 #include <regex>
 
@@ -9,6 +10,7 @@
 #include "dojo/collectives/communicator.hpp"
 #include "dojo/device/gemm_bench.hpp"
 #include "dojo/device/registry.hpp"
+#include "dojo/jobs/pipeline_bench.hpp"
 #include "dojo/model/step_bench.hpp"
 
 namespace dojo::cli {
@@ -37,8 +39,8 @@ device::GemmBenchShape parse_shape(const std::string& text) {
 class BenchCommand final : public Command {
  public:
   explicit BenchCommand(CLI::App& app) {
-    command_ =
-        app.add_subcommand("bench", "Benchmarks (figures, not pass/fail): gemm, step, collectives");
+    command_ = app.add_subcommand(
+        "bench", "Benchmarks (figures, not pass/fail): gemm, step, collectives, pipeline");
     command_->require_subcommand(1);
     gemm_ = command_->add_subcommand(
         "gemm",
@@ -78,10 +80,12 @@ class BenchCommand final : public Command {
         "time, algbw, busbw, with native MPI and the cost model's choice in the same run.\n"
         "Example: mpirun -n 4 dojo bench collectives --ops allreduce --min-size 64K --csv out.csv");
     collectives::add_bench_options(*collectives_, collectives_options_, collectives_text_);
+    add_pipeline_options();
   }
   bool chosen() const override { return command_->parsed(); }
 
   int run(Context& context) override {
+    if (pipeline_->parsed()) return run_pipeline(context);
     if (collectives_->parsed()) {
       collectives::finish_bench_options(collectives_options_, collectives_text_);
       collectives::Communicator comm(context.runtime.world().get());
@@ -116,7 +120,88 @@ class BenchCommand final : public Command {
   }
 
  private:
+  void add_pipeline_options() {
+    pipeline_ = command_->add_subcommand(
+        "pipeline",
+        "Pipeline schedules over all ranks of the job (one stage each): per stage the measured "
+        "bubble beside (pp-1)/(m+pp-1) and the peak activations held, GPipe against 1F1B.\n"
+        "Example: mpirun -n 4 dojo bench pipeline --micro-batches 4,8,16 --schedule gpipe,1f1b");
+    auto& o = pipeline_options_;
+    pipeline_->add_option("--micro-batches", o.micro_batches, "Micro-batch counts m, one run each")
+        ->delimiter(',')
+        ->capture_default_str()
+        ->check(CLI::Range(1, runtime::kPipelineMaxMicroBatches));
+    pipeline_->add_option("--schedule", pipeline_schedules_, "Schedules: gpipe, 1f1b")
+        ->delimiter(',')
+        ->capture_default_str()
+        ->check(CLI::IsMember({"gpipe", "1f1b"}));
+    pipeline_
+        ->add_option("--compute", pipeline_compute_,
+                     "sleep: fixed forward/backward times (measures the schedule, not CPU "
+                     "contention); gpt: real GPT stages (balanced_stages)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"sleep", "gpt"}));
+    pipeline_->add_option("--forward-ms", o.forward_ms, "sleep: forward time per micro-batch")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    pipeline_->add_option("--backward-ms", o.backward_ms, "sleep: backward time per micro-batch")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    pipeline_->add_option("--warmup", o.warmup, "Untimed runs per schedule and m")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    pipeline_->add_option("--iterations", o.iterations, "Timed runs per schedule and m")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    pipeline_->add_option("--micro-batch-size", o.micro_batch_size, "Sequences per micro-batch")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    pipeline_->add_option("--layers", o.model.layers, "gpt: transformer blocks")
+        ->capture_default_str();
+    pipeline_->add_option("--channels", o.model.channels, "Width C (messages are (B, T, C))")
+        ->capture_default_str();
+    pipeline_->add_option("--heads", o.model.heads, "gpt: attention heads")->capture_default_str();
+    pipeline_->add_option("--context", o.model.context_length, "Tokens per sequence T")
+        ->capture_default_str();
+    pipeline_->add_option("--vocab", o.model.vocab_size, "gpt: vocabulary size")
+        ->capture_default_str();
+    pipeline_->add_option("--json", o.json_path, "Also write the figures to this JSON file");
+    pipeline_->add_flag("--dry-run", pipeline_dry_run_,
+                        "Print each schedule's actions per stage (with sends and receives) and "
+                        "stop");
+  }
+
+  int run_pipeline(Context& context) {
+    auto& o = pipeline_options_;
+    o.schedules.clear();
+    for (const auto& s : pipeline_schedules_) o.schedules.push_back(*runtime::parse_schedule(s));
+    o.compute = pipeline_compute_ == "gpt" ? jobs::PipelineBenchCompute::gpt
+                                           : jobs::PipelineBenchCompute::sleep;
+    const int stages = context.runtime.size();
+    if (pipeline_dry_run_) {
+      if (context.runtime.rank() == 0) {
+        for (auto kind : o.schedules) {
+          for (int m : o.micro_batches) {
+            std::vector<std::vector<runtime::PipelineAction>> all;
+            for (int s = 0; s < stages; ++s)
+              all.push_back(runtime::build_schedule(kind, s, stages, m));
+            std::cout << runtime::name(kind) << ", " << stages << " stage(s), m = " << m << ":\n"
+                      << runtime::format_schedules(all, true);
+          }
+        }
+      }
+      return 0;
+    }
+    jobs::run_pipeline_bench(o, context.runtime.world().get(), std::cout);
+    return 0;
+  }
+
   CLI::App* command_ = nullptr;
+  CLI::App* pipeline_ = nullptr;
+  jobs::PipelineBenchOptions pipeline_options_;
+  std::vector<std::string> pipeline_schedules_{"gpipe", "1f1b"};
+  std::string pipeline_compute_ = "sleep";
+  bool pipeline_dry_run_ = false;
   CLI::App* gemm_ = nullptr;
   CLI::App* step_ = nullptr;
   CLI::App* collectives_ = nullptr;
