@@ -70,7 +70,7 @@ class StageExecutor {
         internal_error(str("pipeline: stage ", stage_, " of ", stages_, " has ",
                            action_name(a.kind), " of micro-batch ", a.micro,
                            " but no such neighbour"));
-      check(a.micro >= 0 && a.micro <= kPipelineMaxMicroBatches, "pipeline micro-batch id");
+      check(a.micro >= 0 && a.micro < kPipelineMaxMicroBatches, "pipeline micro-batch id");
     }
   }
 
