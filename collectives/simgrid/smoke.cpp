@@ -1,7 +1,8 @@
 // dojo-simgrid-smoke: every algorithm of allreduce, reduce-scatter, allgather, broadcast, reduce
 // and alltoall against MPI's own (SMPI's) result, on small int32 vectors, run under smpirun on a
 // simulated mesh (collectives/simgrid/run-smoke.sh). Integers: the results must match exactly.
-// Prints one line per failure and a total; exit code 1 when anything failed.
+// Prints one line per failure and a total; exit code 1 when anything failed. No count 0: SMPI
+// 3.32's own allreduce divides by zero on empty vectors (the MPI test matrix covers count 0).
 #include <mpi.h>
 
 #include <cstdint>
@@ -134,7 +135,7 @@ int main(int argc, char** argv) {
         if (!dc::implements(algorithm, operation) ||
             !dc::why_not_applicable(algorithm, operation, comm.geometry()).empty())
           continue;
-        for (std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{7},
+        for (std::size_t count : {std::size_t{1}, std::size_t{7},
                                   static_cast<std::size_t>(p + 1), std::size_t{1000}}) {
           const int root = static_cast<int>(count % static_cast<std::size_t>(p));
           const auto want = reference(operation, rank, p, count, root);
