@@ -18,8 +18,9 @@ if(DOJO_SANITIZE)
   add_link_options(-fsanitize=${_dojo_san})
 endif()
 
-# Every dojo library and binary calls this once: warnings on, C++20.
+# Every dojo library and binary calls this once: warnings on, C++20. The warnings stay a build
+# detail: an installed static library does not ask its users for them.
 function(dojo_target_defaults target)
-  target_link_libraries(${target} PRIVATE dojo_warnings)
+  target_link_libraries(${target} PRIVATE $<BUILD_INTERFACE:dojo_warnings>)
   target_compile_features(${target} PUBLIC cxx_std_20)
 endfunction()

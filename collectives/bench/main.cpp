@@ -22,6 +22,7 @@ struct MeshText {
   double intra_GBps = 4000;   // per chip edge inside a tile, one direction
   double edge_GBps = 1800;    // per chip across a tile edge
   double latency_us = 1.0;    // per message per link
+  double edge_latency_us = -1;  // per message across a tile edge; < 0: latency_us
   double reduce_GBps = 1000;  // local combining speed; 0: free (a simulation without compute)
   bool prefer_native = true;
 };
@@ -48,7 +49,8 @@ dc::MeshGeometry geometry_from(const MeshText& m, int size) {
   g.tile_columns = tw;
   g.tile_rows = th;
   g.intra_tile = {m.latency_us * 1e-6, 1.0 / (m.intra_GBps * 1e9)};
-  g.tile_edge = {m.latency_us * 1e-6, 1.0 / (m.edge_GBps * 1e9)};
+  g.tile_edge = {(m.edge_latency_us < 0 ? m.latency_us : m.edge_latency_us) * 1e-6,
+                 1.0 / (m.edge_GBps * 1e9)};
   g.reduce_seconds_per_byte = m.reduce_GBps > 0 ? 1.0 / (m.reduce_GBps * 1e9) : 0.0;
   if (g.size() != size)
     dojo::user_error(
@@ -76,6 +78,8 @@ int main(int argc, char** argv) {
   app.add_option("--intra-bandwidth", mesh.intra_GBps, "GB/s of a link inside a tile (model)");
   app.add_option("--edge-bandwidth", mesh.edge_GBps, "GB/s of a link across a tile edge (model)");
   app.add_option("--latency", mesh.latency_us, "microseconds per message per link (model)");
+  app.add_option("--edge-latency", mesh.edge_latency_us,
+                 "microseconds per message across a tile edge (model); default: --latency");
   app.add_option("--reduce-bandwidth", mesh.reduce_GBps,
                  "GB/s of local combining (model); 0 when reductions cost no time");
   app.add_flag("!--no-prefer-native", mesh.prefer_native,

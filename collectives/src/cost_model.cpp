@@ -150,12 +150,19 @@ double multiport_half(double n, double a, double b, double alpha_x, double alpha
   return phase1 + phase2;
 }
 
-double multiport_cost(double n, const Terms& t) {
-  return 2 * multiport_half(n, t.a, t.b, t.alpha_x, t.alpha_y, t.beta_x, t.beta_y) +
-         (t.p - 1) / t.p * n * t.gamma;
+// Allreduce: both halves; reduce-scatter: the first (with the reduction); allgather: the second.
+double halves(Operation op, double half, double n, const Terms& t) {
+  const double reduce = (t.p - 1) / t.p * n * t.gamma;
+  if (op == Operation::allreduce) return 2 * half + reduce;
+  if (op == Operation::reduce_scatter) return half + reduce;
+  return half;
 }
 
-double hierarchical_cost(double n, const MeshGeometry& g, const Terms& t) {
+double multiport_cost(Operation op, double n, const Terms& t) {
+  return halves(op, multiport_half(n, t.a, t.b, t.alpha_x, t.alpha_y, t.beta_x, t.beta_y), n, t);
+}
+
+double hierarchical_cost(Operation op, double n, const MeshGeometry& g, const Terms& t) {
   const auto shape = g.tile_shape();
   const double w = shape->first, h = shape->second;
   const double tiles_x = t.a / w, tiles_y = t.b / h;
@@ -168,9 +175,22 @@ double hierarchical_cost(double n, const MeshGeometry& g, const Terms& t) {
   const double across_x = (w - 1) * hop + g.tile_edge.latency_s;
   const double across_y = (h - 1) * hop + g.tile_edge.latency_s;
   const double intra = multiport_half(n, w, h, hop, hop, beta, beta);
-  const double inter =
-      multiport_half(n / (w * h), tiles_x, tiles_y, across_x, across_y, edge * w, edge * h);
-  return 2 * (intra + inter) + (t.p - 1) / t.p * n * t.gamma;
+  const double shard = n / (w * h);
+  const double inter = multiport_half(shard, tiles_x, tiles_y, across_x, across_y, edge * w, edge * h);
+  if (op != Operation::allreduce || tiles_x > 2 || tiles_y > 2)
+    return halves(op, intra + inter, n, t);
+  // Allreduce on at most 2 x 2 tiles swaps whole shards across (hierarchical.cpp): with two tile
+  // dimensions, half the streams swap along x while the other half swap along y, then the
+  // reverse; with one, all streams swap along it at once.
+  const double swap_x = across_x + shard / 2 * edge * w, swap_y = across_y + shard / 2 * edge * h;
+  double swaps = 0.0;
+  if (tiles_x > 1 && tiles_y > 1)
+    swaps = 2 * std::max(swap_x, swap_y);
+  else if (tiles_x > 1)
+    swaps = across_x + shard * edge * w;
+  else if (tiles_y > 1)
+    swaps = across_y + shard * edge * h;
+  return 2 * intra + swaps + (t.p - 1) / t.p * n * t.gamma;
 }
 
 double binomial_cost(Operation op, double n, const Terms& t, double alpha_tree) {
@@ -283,10 +303,10 @@ CostEstimate estimate_cost(Algorithm algorithm, Operation operation, std::size_t
       e.seconds = mesh2d_cost(operation, n, t);
       break;
     case Algorithm::mesh2d_multiport:
-      e.seconds = multiport_cost(n, t);
+      e.seconds = multiport_cost(operation, n, t);
       break;
     case Algorithm::hierarchical:
-      e.seconds = hierarchical_cost(n, geometry, t);
+      e.seconds = hierarchical_cost(operation, n, geometry, t);
       break;
     case Algorithm::binomial:
       e.seconds = binomial_cost(operation, n, t, t.alpha_tree);
@@ -330,18 +350,37 @@ Algorithm choose_algorithm(Operation operation, std::size_t bytes, const MeshGeo
 double allreduce_multiport_bound_seconds(std::size_t bytes, const MeshGeometry& geometry) {
   const double n = static_cast<double>(bytes), p = geometry.size();
   if (geometry.size() <= 1) return 0.0;
-  const double beta = geometry.intra_tile.seconds_per_byte;
-  // A corner chip has one link per dimension longer than 1 and must send 2 (p-1)/p n bytes.
+  // The fastest link, so that every term below is a true lower bound.
+  const double beta = std::min(geometry.intra_tile.seconds_per_byte,
+                               geometry.tile_edge.seconds_per_byte);
+  // docs/collectives.md: 2 (p-1)/p n beta, the beta term divided by the k ports of a chip (4 inside
+  // a mesh; fewer when a side is 1 or 2 chips long, where no chip has 4 neighbours).
+  auto links_along = [](int length) { return length > 2 ? 2 : length - 1; };
+  const int ports = links_along(geometry.columns) + links_along(geometry.rows);
+  double bound = 2 * (p - 1) / p * n * beta / std::max(1, ports);
+  // A corner chip must send its whole contribution (n bytes, in some combined form) through its
+  // links: one per dimension longer than 1. (Not 2 (p-1)/p n: a corner can be a leaf.)
   const int corner_links = (geometry.columns > 1 ? 1 : 0) + (geometry.rows > 1 ? 1 : 0);
-  double bound = 2 * (p - 1) / p * n * beta / std::max(1, corner_links);
-  // Every cut of the mesh must carry n bytes each way: the middle cut, and each tile edge cut.
-  bound = std::max(bound, n * geometry.row_link().seconds_per_byte /
-                              std::max(1, geometry.columns > 1 ? geometry.rows : 0) *
-                              (geometry.columns > 1 ? 1 : 0));
-  bound = std::max(bound, n * geometry.column_link().seconds_per_byte /
-                              std::max(1, geometry.rows > 1 ? geometry.columns : 0) *
-                              (geometry.rows > 1 ? 1 : 0));
+  bound = std::max(bound, n * beta / std::max(1, corner_links));
+  // Every cut of the mesh must carry n bytes each way: the middle cut, and each tile edge cut
+  // (row_link / column_link: the slowest link along a row / column, a tile edge if one is crossed).
+  if (geometry.columns > 1)
+    bound = std::max(bound, n * geometry.row_link().seconds_per_byte / geometry.rows);
+  if (geometry.rows > 1)
+    bound = std::max(bound, n * geometry.column_link().seconds_per_byte / geometry.columns);
   return bound;
+}
+
+double mesh_diameter_latency_seconds(const MeshGeometry& geometry) {
+  double worst = 0.0;
+  const int corners[4][2] = {{0, 0}, {geometry.columns - 1, 0}, {0, geometry.rows - 1},
+                             {geometry.columns - 1, geometry.rows - 1}};
+  for (const auto& a : corners)
+    for (const auto& b : corners) {
+      const int ra = geometry.rank_at(a[0], a[1]), rb = geometry.rank_at(b[0], b[1]);
+      if (ra >= 0 && rb >= 0) worst = std::max(worst, geometry.route_latency(ra, rb));
+    }
+  return worst;
 }
 
 }  // namespace dojo::collectives

@@ -141,13 +141,12 @@ bool implements(Algorithm algorithm, Operation operation) {
     case Algorithm::ring:
     case Algorithm::rabenseifner:
     case Algorithm::mesh2d:
+    case Algorithm::mesh2d_multiport:
+    case Algorithm::hierarchical:
       return operation == O::allreduce || operation == O::reduce_scatter ||
              operation == O::allgather;
     case Algorithm::recursive_doubling:
       return operation == O::allreduce || operation == O::barrier;
-    case Algorithm::mesh2d_multiport:
-    case Algorithm::hierarchical:
-      return operation == O::allreduce;
     case Algorithm::binomial:
     case Algorithm::pipelined:
       return operation == O::broadcast || operation == O::reduce;

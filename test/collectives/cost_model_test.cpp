@@ -2,6 +2,8 @@
 // docs/collectives.md (latency-bound small vectors, bandwidth-bound large ones).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "dojo/collectives/cost_model.hpp"
 
 namespace dojo::collectives {
@@ -38,6 +40,21 @@ TEST(CollectivesCostModel, LargeVectorsOnTiledMeshUseAllLinks) {
   EXPECT_GT(chosen.seconds, bound);  // a bound is a bound
   const auto ring = estimate_cost(Algorithm::ring, Operation::allreduce, std::size_t{64} << 20, g);
   EXPECT_LT(chosen.seconds, ring.seconds / 1.5);
+}
+
+// docs/collectives.md's multi-port bound: 2 (p-1)/p n beta / 4 on the fastest link; on a 10 x 10
+// mesh a corner chip (2 links, n bytes to send) is slightly tighter; bandwidth only, no latency.
+TEST(CollectivesCostModel, MultiportBoundFollowsTheDocs) {
+  const auto g = MeshGeometry::grid(10, 10);
+  const double n = 64.0 * (1 << 20), beta = g.intra_tile.seconds_per_byte;
+  const double four_ports = 2 * 99.0 / 100 * n * beta / 4, corner = n * beta / 2;
+  EXPECT_DOUBLE_EQ(allreduce_multiport_bound_seconds(std::size_t{64} << 20, g),
+                   std::max(four_ports, corner));
+  // A single row inside one tile: the middle cut is one link, which carries all n bytes each way.
+  auto row = MeshGeometry::grid(8, 1);
+  row.tile_columns = 8;
+  EXPECT_DOUBLE_EQ(allreduce_multiport_bound_seconds(1 << 20, row),
+                   (1 << 20) * row.intra_tile.seconds_per_byte);
 }
 
 TEST(CollectivesCostModel, PreferNativeWins) {

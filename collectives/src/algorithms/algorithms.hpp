@@ -21,9 +21,9 @@ std::unique_ptr<Schedule> recursive_doubling(const Call& call);
 std::unique_ptr<Schedule> rabenseifner(const Call& call);
 // mesh2d.cpp: allreduce, reduce_scatter, allgather along rows then columns.
 std::unique_ptr<Schedule> mesh2d(const Call& call);
-// mesh2d_multiport.cpp: allreduce in four concurrent streams.
+// mesh2d_multiport.cpp: allreduce, reduce_scatter, allgather in four concurrent streams.
 std::unique_ptr<Schedule> mesh2d_multiport(const Call& call);
-// hierarchical.cpp: allreduce inside tiles, across tiles, inside tiles.
+// hierarchical.cpp: allreduce, reduce_scatter, allgather: inside tiles, then across them.
 std::unique_ptr<Schedule> hierarchical(const Call& call);
 // binomial.cpp: broadcast and reduce on a binomial tree.
 std::unique_ptr<Schedule> binomial(const Call& call);

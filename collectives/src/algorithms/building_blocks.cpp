@@ -176,4 +176,50 @@ void mesh_allgather(Schedule& schedule, int chain, const MeshPass& pass, std::by
   line_allgather(schedule, chain, first.members, first.me, buffer, blocks1, element_bytes);
 }
 
+std::size_t mesh_block_index(const MeshPass& pass, int column, int row) {
+  const int columns = pass.grid->columns, rows = pass.grid->rows;
+  if (pass.reverse) {
+    column = columns - 1 - column;
+    row = rows - 1 - row;
+  }
+  const std::size_t first = static_cast<std::size_t>(pass.rows_first ? column : row);
+  const std::size_t second = static_cast<std::size_t>(pass.rows_first ? row : column);
+  return first * static_cast<std::size_t>(pass.rows_first ? rows : columns) + second;
+}
+
+void streamed_blocks(const Call& call, Schedule& schedule, int streams,
+                     const BlockIndex& block_index, const StreamPasses& add_passes) {
+  const bool reduce = call.operation == Operation::reduce_scatter;
+  check(reduce || call.operation == Operation::allgather,
+        "streamed_blocks runs reduce-scatter or allgather");
+  const std::size_t E = call.element_bytes(), B = call.bytes();
+  const auto p = static_cast<std::size_t>(call.size);
+  std::byte* work = schedule.scratch(p * B);  // (streams, p, part) elements
+  for (int k = 0; k < streams; ++k) {
+    const Range part = partition(call.count, streams)[static_cast<std::size_t>(k)];
+    if (part.count == 0) continue;  // the same on every rank: no chain anywhere
+    const Range region{p * part.offset, p * part.count};
+    auto slot = [&](int q) {
+      return work + (region.offset + block_index(k, q) * part.count) * E;
+    };
+    const std::size_t part_bytes = part.count * E;
+    if (reduce) {
+      const std::byte* input = call.in_place() ? call.recv : call.send;
+      for (int q = 0; q < call.size; ++q)
+        schedule.prologue().push_back(
+            Schedule::copy(slot(q), input + q * B + part.offset * E, part_bytes));
+      schedule.epilogue().push_back(
+          Schedule::copy(call.recv + part.offset * E, slot(call.rank), part_bytes));
+    } else {
+      const std::byte* input = call.in_place() ? call.recv + call.rank * B : call.send;
+      schedule.prologue().push_back(
+          Schedule::copy(slot(call.rank), input + part.offset * E, part_bytes));
+      for (int q = 0; q < call.size; ++q)
+        schedule.epilogue().push_back(
+            Schedule::copy(call.recv + q * B + part.offset * E, slot(q), part_bytes));
+    }
+    add_passes(k, schedule.add_chain(), work, region);
+  }
+}
+
 }  // namespace dojo::collectives::detail

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "../call.hpp"
@@ -62,5 +63,19 @@ void mesh_allgather(Schedule& schedule, int chain, const MeshPass& pass, std::by
                     Range range, std::size_t element_bytes);
 // Elements of tmp that mesh_reduce_scatter needs for `count` elements.
 std::size_t mesh_tmp_count(const MeshPass& pass, std::size_t count);
+// Which of columns x rows equal blocks of a range the rank at (column, row) of pass.grid owns
+// after mesh_reduce_scatter (and starts with for mesh_allgather): the pass's own block order.
+std::size_t mesh_block_index(const MeshPass& pass, int column, int row);
+
+// Reduce-scatter or allgather (call.operation) of one block of call.count elements per rank, as
+// `streams` concurrent chains: chain k carries part k (partition(call.count, streams)) of every
+// rank's block. In a scratch buffer the parts of stream k sit together, rank q's at position
+// block_index(k, q), the order in which the stream's passes leave them; add_passes(k, chain,
+// work, range) appends the passes over `range` (p parts). Copies in and out run in the prologue
+// and epilogue.
+using BlockIndex = std::function<std::size_t(int stream, int rank)>;
+using StreamPasses = std::function<void(int stream, int chain, std::byte* work, Range range)>;
+void streamed_blocks(const Call& call, Schedule& schedule, int streams,
+                     const BlockIndex& block_index, const StreamPasses& add_passes);
 
 }  // namespace dojo::collectives::detail

@@ -13,6 +13,7 @@
 
 #include "dojo/common/error.hpp"
 #include "dojo/common/mpi.hpp"
+#include "bench_summary.hpp"
 
 namespace dojo::collectives {
 namespace {
@@ -206,6 +207,7 @@ std::vector<BenchResult> run_collectives_bench(const BenchOptions& o, Communicat
       if (rank == 0) print_row(table, r);
       results.push_back(r);
     }
+    if (rank == 0) detail::print_bench_summary(table, rows, comm);
   }
   if (rank == 0) {
     if (!o.csv_path.empty()) write_bench_csv(o.csv_path, results, comm, o);

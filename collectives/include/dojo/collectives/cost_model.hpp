@@ -36,9 +36,14 @@ std::vector<CostEstimate> estimate_costs(Operation operation, std::size_t bytes,
 Algorithm choose_algorithm(Operation operation, std::size_t bytes, const MeshGeometry& geometry,
                            bool prefer_native = false);
 
-// Lower bound of an allreduce of `bytes` on `geometry` when every chip drives all its links at
-// once (the 4-port bound, limited by the corner chips' 2 links and by the tile-edge cut): the
-// figure the multi-port algorithm is measured against.
+// The multi-port bandwidth bound of an allreduce of `bytes` on `geometry` (docs/collectives.md):
+// 2 (p-1)/p n beta / 4 with beta the fastest link, or tighter where a cut (the middle of the mesh,
+// a tile edge) or a corner chip's 2 links force more. Bandwidth only: no latency term. The figure
+// the mesh algorithms are measured against ("% of the multi-port bound").
 double allreduce_multiport_bound_seconds(std::size_t bytes, const MeshGeometry& geometry);
+
+// Latency of the longest route between two corners of the mesh: no allreduce can finish sooner,
+// whatever its size (shown beside the bandwidth bound to explain small percentages).
+double mesh_diameter_latency_seconds(const MeshGeometry& geometry);
 
 }  // namespace dojo::collectives

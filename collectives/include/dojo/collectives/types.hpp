@@ -36,7 +36,7 @@ enum class Algorithm {
 };
 
 inline constexpr int kOperationCount = 7;
-inline constexpr int kAlgorithmCount = 14;
+inline constexpr int kAlgorithmCount = 12;  // with automatic
 
 std::string_view name(DataType type);
 std::string_view name(ReduceOp op);
