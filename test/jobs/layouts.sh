@@ -3,7 +3,7 @@
 #   equivalence  the same tiny GPT and global batch on layouts (dp,tp,pp) = (1,1,1) .. (2,2,2)
 #                (8 ranks, oversubscribed), under GPipe and 1F1B, give the one-rank run's 20 losses
 #                within 1e-5 relative; one run also writes a Chrome trace that must have one track
-#                per rank with forward and backward spans.
+#                per rank with forward and backward spans, and --dry-run prints the plan.
 #   checkpoints  checkpoints of step 10 written by (2,2,1), (1,1,4), (4,1,1) and (1,2,2), each
 #                resumed into the other three layouts: steps 11..20 give the uninterrupted run's
 #                losses within 1e-5 relative.
@@ -36,6 +36,12 @@ train() {
 }
 
 if [ "$what" = equivalence ]; then
+  echo "== --dry-run on (2,2,2) prints the stages and every stage's schedule, trains nothing"
+  mpirun -n 8 --oversubscribe "$dojo" --threads 1 train "${gpt[@]}" --layout 2,2,2 \
+    --micro-batches 2 --dry-run --out "$work/dry" > "$work/dry.log" 2>&1 || { cat "$work/dry.log"; exit 1; }
+  grep -q "^stage 1: blocks 2..3 + ln_f and head" "$work/dry.log" &&
+    grep -q "^stage 1: rF0 F0 B0" "$work/dry.log" && [ ! -e "$work/dry/metrics.jsonl" ] ||
+    { cat "$work/dry.log"; echo "FAIL: --dry-run output"; exit 1; }
   train reference 1,1,1 --micro-batches 2
   runs=()
   for schedule in gpipe 1f1b; do
