@@ -2,8 +2,9 @@
 //
 // Every rank sends one descriptor (int64) per piece: a fingerprint of its name, its shape, and
 // its box (a tensor is a run of pieces with one name: several boxes, as the q, k and v rows of a
-// tensor-parallel c_attn, or one held = false piece); every rank then runs the same deterministic checks and split on the same data, so they
-// agree on the plan, and on the error, without further messages.
+// tensor-parallel c_attn, or one held = false piece); every rank then runs the same deterministic
+// checks and split on the same data, so they agree on the plan, and on the error, without further
+// messages.
 #include "checkpoint_plan.hpp"
 
 #include <zlib.h>
@@ -201,8 +202,8 @@ TensorWrites plan_tensor(const TensorPiece& piece, const std::vector<RankPieces>
     for (std::size_t p = 0; p < all[r].pieces.size(); ++p) {
       const Descriptor& d = all[r].pieces[p];
       if (!d.held || product(d.box.count) == 0) continue;
-      const auto i = static_cast<std::size_t>(std::find(boxes.begin(), boxes.end(), d.box) -
-                                              boxes.begin());
+      const auto i =
+          static_cast<std::size_t>(std::find(boxes.begin(), boxes.end(), d.box) - boxes.begin());
       const auto& ranks = holders[i];
       // Replicas share the box's rows (dim 0) as evenly as they go.
       auto k = static_cast<std::int64_t>(ranks.size());
@@ -258,10 +259,9 @@ void check_names_and_shapes(std::span<const TensorPiece> pieces) {
                          " have the same CRC-32: separate them by another tensor"));
     for (std::size_t i = begin + 1; i < end; ++i) {
       if (pieces[i].shape != head.shape)
-        internal_error(str("checkpoint tensor ", head.name,
-                           ": its pieces give different logical shapes ",
-                           checkpoint::shape_text(head.shape), " and ",
-                           checkpoint::shape_text(pieces[i].shape)));
+        internal_error(str(
+            "checkpoint tensor ", head.name, ": its pieces give different logical shapes ",
+            checkpoint::shape_text(head.shape), " and ", checkpoint::shape_text(pieces[i].shape)));
       if (!pieces[i].held || !head.held)
         internal_error(str("checkpoint tensor ", head.name,
                            ": a rank that does not hold it hands in one piece with held = false, "
@@ -314,9 +314,11 @@ std::vector<TensorWrites> plan_writes(std::span<const TensorPiece> pieces, MPI_C
     by_rank.push_back(std::move(tensors));
   }
   for (int r = 0; r < size; ++r)
-    if (by_rank[static_cast<std::size_t>(r)].size() != by_rank[static_cast<std::size_t>(rank)].size())
-      internal_error(str("checkpoint: rank ", r, " hands in ", by_rank[static_cast<std::size_t>(r)].size(),
-                         " tensors, rank ", rank, " ", by_rank[static_cast<std::size_t>(rank)].size(),
+    if (by_rank[static_cast<std::size_t>(r)].size() !=
+        by_rank[static_cast<std::size_t>(rank)].size())
+      internal_error(str("checkpoint: rank ", r, " hands in ",
+                         by_rank[static_cast<std::size_t>(r)].size(), " tensors, rank ", rank, " ",
+                         by_rank[static_cast<std::size_t>(rank)].size(),
                          " (every rank must name the same tensors)"));
 
   std::vector<TensorWrites> plans;

@@ -49,8 +49,7 @@ std::vector<io::ExpectedTensor> expected_tensors(RunState& state) {
 
 std::filesystem::path save_training_checkpoint(const std::filesystem::path& dir, std::int64_t step,
                                                RunState& state, const std::string& config_toml,
-                                               const std::string& layout, int keep,
-                                               MPI_Comm comm) {
+                                               const std::string& layout, int keep, MPI_Comm comm) {
   ScopedActivity activity(str("saving the checkpoint of step ", step));
   std::vector<HostBuffer> buffers;
   buffers.push_back({"params/", state.model.parameters().download_params()});
@@ -61,7 +60,8 @@ std::filesystem::path save_training_checkpoint(const std::filesystem::path& dir,
   // for a split c_attn), or one piece with held = false.
   const auto table = state.model.parameters().table();
   std::vector<std::vector<model::LogicalPiece>> local;  // per buffer
-  for (const HostBuffer& buffer : buffers) local.push_back(model::logical_pieces(table, buffer.data));
+  for (const HostBuffer& buffer : buffers)
+    local.push_back(model::logical_pieces(table, buffer.data));
   std::vector<io::TensorPiece> pieces;
   for (std::size_t b = 0; b < buffers.size(); ++b) {
     std::map<std::string, std::vector<const model::LogicalPiece*>> by_name;
@@ -106,12 +106,11 @@ std::int64_t load_training_checkpoint(const std::filesystem::path& path, RunStat
   io::CheckpointReader reader(path, comm);
   const auto table = state.model.parameters().table();
   auto read_buffer = [&](const std::string& prefix, std::vector<float>& flat) {
-    model::read_logical_pieces(
-        table, flat,
-        [&](const std::string& name, std::span<const std::int64_t> start,
-            std::span<const std::int64_t> count, std::span<float> out) {
-          reader.read(prefix + name, start, count, out);
-        });
+    model::read_logical_pieces(table, flat,
+                               [&](const std::string& name, std::span<const std::int64_t> start,
+                                   std::span<const std::int64_t> count, std::span<float> out) {
+                                 reader.read(prefix + name, start, count, out);
+                               });
   };
   std::vector<float> params(static_cast<std::size_t>(state.model.parameters().size()));
   read_buffer("params/", params);
@@ -125,8 +124,8 @@ std::int64_t load_training_checkpoint(const std::filesystem::path& path, RunStat
   auto counter = [&](const char* key) {
     auto it = counters.find(key);
     if (it == counters.end())
-      user_error(str(path.string(), " is not a dojo training checkpoint: it has no '", key,
-                     "' counter"));
+      user_error(
+          str(path.string(), " is not a dojo training checkpoint: it has no '", key, "' counter"));
     return it->second;
   };
   state.optimizer.restore_steps_taken(counter("optimizer_steps"));

@@ -45,8 +45,7 @@ std::vector<io::ExpectedTensor> expected_tensors(RunState& state);
 // (replicas on several ranks are written once).
 std::filesystem::path save_training_checkpoint(const std::filesystem::path& dir, std::int64_t step,
                                                RunState& state, const std::string& config_toml,
-                                               const std::string& layout, int keep,
-                                               MPI_Comm comm);
+                                               const std::string& layout, int keep, MPI_Comm comm);
 
 // Collective: loads a checkpoint that compatibility() accepted, whatever layout wrote it (each rank
 // reads its own boxes); returns the steps it had done.

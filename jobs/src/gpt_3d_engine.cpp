@@ -72,7 +72,7 @@ std::vector<LogicalTensor> gather_logical_tensors(const model::Model& stage, MPI
 class Gpt3dEngine final : public StepEngine {
  public:
   Gpt3dEngine(device::Device& device, const model::GptConfig& config,
-               const runtime::ProcessGrid& grid, const PipelineOptions& options)
+              const runtime::ProcessGrid& grid, const PipelineOptions& options)
       : device_(device),
         config_(config),
         grid_(grid),
@@ -94,14 +94,14 @@ class Gpt3dEngine final : public StepEngine {
     if (config.tied_embedding && stages_ > 1) {
       const bool end = stage_index_ == 0 || stage_index_ == stages_ - 1;
       MPI_Comm ends = MPI_COMM_NULL;
-      DOJO_CHECK_MPI(MPI_Comm_split(grid.axis(Axis::pp).get(), end ? 0 : MPI_UNDEFINED,
-                                    stage_index_, &ends));
+      DOJO_CHECK_MPI(
+          MPI_Comm_split(grid.axis(Axis::pp).get(), end ? 0 : MPI_UNDEFINED, stage_index_, &ends));
       tied_comm_ = mpi::Comm::adopt(ends);
       if (end) tied_ = std::make_unique<collectives::Communicator>(tied_comm_.get());
     }
     if (stages_ > 1)
-      actions_ = runtime::build_schedule(options.schedule, stage_index_, stages_,
-                                         options.micro_batches);
+      actions_ =
+          runtime::build_schedule(options.schedule, stage_index_, stages_, options.micro_batches);
   }
 
   model::Model& model() override { return *stage_; }
@@ -133,9 +133,9 @@ class Gpt3dEngine final : public StepEngine {
       auto t1 = std::chrono::steady_clock::now();
       const int index = stage_->tied_embedding_parameter();
       const auto& info = stage_->parameters().table()[static_cast<std::size_t>(index)];
-      tied_->allreduce(std::span<float>(stage_->parameters().grad(index),
-                                        static_cast<std::size_t>(info.count)),
-                       collectives::ReduceOp::sum);
+      tied_->allreduce(
+          std::span<float>(stage_->parameters().grad(index), static_cast<std::size_t>(info.count)),
+          collectives::ReduceOp::sum);
       work.comm_wait_seconds += seconds_since(t1);
     }
     if (stage_->last_stage()) {
@@ -162,8 +162,8 @@ class Gpt3dEngine final : public StepEngine {
     model::TensorView in = inputs;
     if (!stage_->first_stage()) {
       host_.resize(static_cast<std::size_t>(floats));
-      DOJO_CHECK_MPI(MPI_Recv(host_.data(), static_cast<int>(floats), MPI_FLOAT,
-                              stage_index_ - 1, kTag, pp, MPI_STATUS_IGNORE));
+      DOJO_CHECK_MPI(MPI_Recv(host_.data(), static_cast<int>(floats), MPI_FLOAT, stage_index_ - 1,
+                              kTag, pp, MPI_STATUS_IGNORE));
       in = upload(eval_input_, host_.data(), {B, T, config_.channels});
     }
     float loss = stage_->forward(0, in, stage_->last_stage() ? targets : model::TensorView());
@@ -171,8 +171,8 @@ class Gpt3dEngine final : public StepEngine {
       host_.resize(static_cast<std::size_t>(floats));
       device_.copy_to_host(host_.data(), stage_->output(0).raw(),
                            static_cast<std::size_t>(floats) * sizeof(float));
-      DOJO_CHECK_MPI(MPI_Send(host_.data(), static_cast<int>(floats), MPI_FLOAT,
-                              stage_index_ + 1, kTag, pp));
+      DOJO_CHECK_MPI(
+          MPI_Send(host_.data(), static_cast<int>(floats), MPI_FLOAT, stage_index_ + 1, kTag, pp));
     }
     stage_->release(0);
     return reports_loss() ? loss : NAN;
@@ -219,9 +219,9 @@ class Gpt3dEngine final : public StepEngine {
     if (stage_->last_stage()) {
       stage_->backward(micro, 1.0f / static_cast<float>(options_.micro_batches));
     } else {
-      stage_->backward(micro, upload(device_output_grad_,
-                                     host_buffer(received_grads_, micro).data(),
-                                     activation_shape()));
+      stage_->backward(micro,
+                       upload(device_output_grad_, host_buffer(received_grads_, micro).data(),
+                              activation_shape()));
     }
   }
 

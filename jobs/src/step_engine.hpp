@@ -21,9 +21,9 @@
 namespace dojo::jobs {
 
 struct StepWork {
-  float loss = NAN;           // this rank's mean loss of its replica's batch (reports_loss() only)
-  double compute_seconds = 0;   // forward and backward, with the overlapped communication
-  double comm_wait_seconds = 0; // waiting for gradient reductions after backward
+  float loss = NAN;            // this rank's mean loss of its replica's batch (reports_loss() only)
+  double compute_seconds = 0;  // forward and backward, with the overlapped communication
+  double comm_wait_seconds = 0;  // waiting for gradient reductions after backward
 };
 
 class StepEngine {

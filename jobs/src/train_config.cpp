@@ -148,8 +148,8 @@ runtime::Layout resolved_layout(const TrainConfig& t, int world_size) {
     layout = runtime::parse_layout(t.layout);
     if ((t.dp != 0 && t.dp != layout.dp) || (t.tp != 1 && t.tp != layout.tp) ||
         (t.pp != 1 && t.pp != layout.pp))
-      user_error(str("--layout ", t.layout, " disagrees with --dp ", t.dp, " --tp ", t.tp,
-                     " --pp ", t.pp, ": give one or the other"));
+      user_error(str("--layout ", t.layout, " disagrees with --dp ", t.dp, " --tp ", t.tp, " --pp ",
+                     t.pp, ": give one or the other"));
   } else {
     layout.tp = t.tp;
     layout.pp = t.pp;
@@ -189,9 +189,9 @@ void validate(const TrainConfig& t, int world_size) {
   if (t.model == "mlp" && !t.stages.empty())
     user_error("--stages splits a GPT into pipeline stages: drop it for --model mlp");
   if (t.global_batch % (std::int64_t{dp} * t.micro_batches) != 0)
-    user_error(str("--global-batch ", t.global_batch, " does not split into ", dp,
-                   " replica(s) x ", t.micro_batches,
-                   " micro-batches of equal size: choose a multiple of ", dp * t.micro_batches));
+    user_error(str("--global-batch ", t.global_batch, " does not split into ", dp, " replica(s) x ",
+                   t.micro_batches, " micro-batches of equal size: choose a multiple of ",
+                   dp * t.micro_batches));
   if (t.model == "mlp")
     for (auto width : t.hidden)
       if (width < 1) user_error(str("--hidden ", width, ": layer widths must be positive"));
@@ -223,8 +223,7 @@ void validate(const TrainConfig& t, int world_size) {
   if (t.min_lr > t.lr) user_error(str("--min-lr ", t.min_lr, " is above --lr ", t.lr));
   if (t.steps > 0 && t.warmup >= t.steps)
     user_error(str("--warmup ", t.warmup, " must be shorter than --steps ", t.steps));
-  if (t.resume.empty())
-    user_error("--resume is empty: give never, auto or a checkpoint file");
+  if (t.resume.empty()) user_error("--resume is empty: give never, auto or a checkpoint file");
   if (t.checkpoint_every > 0 || t.checkpoint_minutes > 0 || t.resume != "never")
     if (t.keep < 1) user_error(str("--keep ", t.keep, ": keep at least one checkpoint"));
 }

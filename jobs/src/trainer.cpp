@@ -12,16 +12,16 @@
 #include <memory>
 #include <optional>
 
+#include "checkpointing.hpp"
 #include "dojo/collectives/communicator.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/common/log.hpp"
 #include "dojo/common/stop_signal.hpp"
 #include "dojo/common/trace.hpp"
-#include "dojo/io/checkpoint.hpp"
 #include "dojo/device/registry.hpp"
+#include "dojo/io/checkpoint.hpp"
 #include "dojo/io/loader.hpp"
 #include "dojo/io/validate.hpp"
-#include "checkpointing.hpp"
 #include "dojo/jobs/progress.hpp"
 #include "dojo/model/gpt.hpp"
 #include "dojo/model/gpt_partition.hpp"
@@ -139,8 +139,8 @@ class Job {
       m.activation = model::parse_activation(config.activation);
       m.seed = config.seed;
       m.validate();
-      engine_ = make_data_parallel_engine(std::make_unique<model::MlpClassifier>(*device_, m),
-                                          *dp_, bucket_floats);
+      engine_ = make_data_parallel_engine(std::make_unique<model::MlpClassifier>(*device_, m), *dp_,
+                                          bucket_floats);
       train_classes_ = std::make_unique<io::ClassificationLoader>(train_options, dp_comm.get());
       eval_classes_ = std::make_unique<io::ClassificationLoader>(eval_options, dp_comm.get());
       units_per_sample_ = 1;
@@ -192,7 +192,8 @@ class Job {
     if (config_.resume == "never") {
       if (!io::list_checkpoints(checkpoint_dir_).empty() &&
           (config_.checkpoint_every > 0 || config_.checkpoint_minutes > 0))
-        log::warn(checkpoint_dir_.string(), " holds checkpoints of an earlier run; this run starts ",
+        log::warn(checkpoint_dir_.string(),
+                  " holds checkpoints of an earlier run; this run starts ",
                   "from step 0 (--resume never) and its checkpoints will replace them");
       return;
     }
@@ -236,12 +237,11 @@ class Job {
     // FLOPs of the whole step: a replica's ranks each do their part of its batch.
     double flops = model.step_flops(config_.global_batch / grid_.layout().dp).total();
     world_collectives_->allreduce(std::span<double>(&flops, 1), collectives::ReduceOp::sum);
-    log::info("model ", model.kind(), ": ", model.parameters().size(),
-              " parameters on rank 0 in ", engine_->bucket_count(), " gradient bucket(s); ",
-              steps_, " steps of ", config_.global_batch, " ",
-              train_tokens_ ? "sequences" : "samples", " on ", world_.size(), " rank(s) (",
-              runtime::to_string(grid_.layout()), "), device ", device_->info().name, " (",
-              device_->info().threads, " threads per rank)");
+    log::info("model ", model.kind(), ": ", model.parameters().size(), " parameters on rank 0 in ",
+              engine_->bucket_count(), " gradient bucket(s); ", steps_, " steps of ",
+              config_.global_batch, " ", train_tokens_ ? "sequences" : "samples", " on ",
+              world_.size(), " rank(s) (", runtime::to_string(grid_.layout()), "), device ",
+              device_->info().name, " (", device_->info().threads, " threads per rank)");
     TrainResult result;
     result.metrics_path = (std::filesystem::path(out_) / "metrics.jsonl").string();
     Progress progress(speaker, result.metrics_path, steps_,
@@ -303,9 +303,9 @@ class Job {
         progress.evaluation(step, eval_split_, e.loss, e.accuracy);
       }
       const bool stop = shared[1] > 0 && step != steps_;
-      if (stop || (checkpointing && (step == steps_ || shared[2] > 0 ||
-                                     (config_.checkpoint_every > 0 &&
-                                      step % config_.checkpoint_every == 0)))) {
+      if (stop || (checkpointing &&
+                   (step == steps_ || shared[2] > 0 ||
+                    (config_.checkpoint_every > 0 && step % config_.checkpoint_every == 0)))) {
         save(step);
       }
       if (stop) {
@@ -373,9 +373,9 @@ class Job {
   void save(std::int64_t step) {
     auto t0 = Clock::now();
     RunState state = run_state();
-    last_checkpoint_ = save_training_checkpoint(
-        checkpoint_dir_, step, state, resolved_toml_, runtime::to_string(grid_.layout()),
-        config_.keep, world_.get());
+    last_checkpoint_ =
+        save_training_checkpoint(checkpoint_dir_, step, state, resolved_toml_,
+                                 runtime::to_string(grid_.layout()), config_.keep, world_.get());
     last_save_ = Clock::now();
     log::info("checkpoint of step ", step, " written to ", last_checkpoint_.string(), " in ",
               seconds_since(t0), " s");
@@ -435,7 +435,7 @@ class Job {
   io::DatasetInfo info_;
   std::string eval_split_;
   std::unique_ptr<collectives::Communicator> world_collectives_;  // the loss, decisions, norms
-  std::unique_ptr<collectives::Communicator> dp_;  // this rank's replicas
+  std::unique_ptr<collectives::Communicator> dp_;                 // this rank's replicas
   std::unique_ptr<device::Device> device_;
   std::unique_ptr<StepEngine> engine_;
   std::unique_ptr<model::Optimizer> optimizer_;

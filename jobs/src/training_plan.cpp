@@ -40,15 +40,15 @@ std::string describe_training_plan(const TrainConfig& config, const mpi::Comm& w
   PipelineOptions options;
   options.layers_per_stage = config.stages;
   const auto ranges = gpt_stage_ranges(g, layout.pp, options);
-  out << "model gpt: " << g.parameter_count() << " parameters, " << g.layers << " blocks, vocabulary "
-      << g.vocab_size << "; tensor parallel over " << layout.tp << " rank(s) per stage\n";
+  out << "model gpt: " << g.parameter_count() << " parameters, " << g.layers
+      << " blocks, vocabulary " << g.vocab_size << "; tensor parallel over " << layout.tp
+      << " rank(s) per stage\n";
   for (std::size_t s = 0; s < ranges.size(); ++s) {
     const bool first = s == 0, last = s + 1 == ranges.size();
     out << "stage " << s << ": blocks " << ranges[s].first_layer << ".." << ranges[s].end_layer - 1
         << (first ? " + embeddings" : "") << (last ? " + ln_f and head" : "") << ", "
         << model::stage_parameter_count(g, ranges[s], first, last) << " parameters (about "
-        << model::stage_parameter_count(g, ranges[s], first, last) / layout.tp
-        << " per tp rank)\n";
+        << model::stage_parameter_count(g, ranges[s], first, last) / layout.tp << " per tp rank)\n";
   }
   const auto kind = *runtime::parse_schedule(config.schedule);
   std::vector<std::vector<runtime::PipelineAction>> schedules;
@@ -56,9 +56,8 @@ std::string describe_training_plan(const TrainConfig& config, const mpi::Comm& w
     schedules.push_back(runtime::build_schedule(kind, s, layout.pp, config.micro_batches));
   if (std::string problem = runtime::validate_schedules(schedules); !problem.empty())
     internal_error(str("the ", config.schedule, " schedule is not valid: ", problem));
-  out << "schedule " << config.schedule << ": " << config.micro_batches
-      << " micro-batch(es) of " << replica_batch / config.micro_batches
-      << " sequences per replica; at most "
+  out << "schedule " << config.schedule << ": " << config.micro_batches << " micro-batch(es) of "
+      << replica_batch / config.micro_batches << " sequences per replica; at most "
       << runtime::peak_in_flight(schedules.front()) << " in flight on stage 0\n";
   out << runtime::format_schedules(schedules, layout.pp > 1);
   return out.str();

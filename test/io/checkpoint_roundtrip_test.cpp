@@ -184,7 +184,7 @@ TEST(CheckpointRoundTrip, SeveralBoxesPerRankAndTensorsOfSomeRanks) {
   const int rank = rank_of(world), ranks = size_of(world);
   const int groups = ranks % 2 == 0 ? ranks / 2 : ranks;  // tp; the rest are replicas
   const int group_rank = rank % groups;
-  const std::int64_t rows = 2;                            // rows per group and part
+  const std::int64_t rows = 2;  // rows per group and part
   const std::vector<std::int64_t> qkv_shape = {3 * rows * groups, 5};
   const std::vector<std::int64_t> first_shape = {5}, last_shape = {4, 3}, shared_shape = {7};
   std::vector<float> qkv = test::whole_tensor(1, qkv_shape);
@@ -215,7 +215,9 @@ TEST(CheckpointRoundTrip, SeveralBoxesPerRankAndTensorsOfSomeRanks) {
   EXPECT_EQ(reader.verify(), "");
   ASSERT_EQ(reader.tensors().size(), 4u);
   const std::vector<std::pair<std::string, const std::vector<float>*>> expected = {
-      {"params/first", &first}, {"params/qkv", &qkv}, {"params/shared", &shared},
+      {"params/first", &first},
+      {"params/qkv", &qkv},
+      {"params/shared", &shared},
       {"params/last", &last}};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(reader.tensors()[i].name, expected[i].first);
