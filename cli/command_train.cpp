@@ -1,4 +1,4 @@
-// `dojo train`: trains a model with data parallelism over every rank of the job.
+// `dojo train`: trains a model on the job's ranks laid out as data x tensor x pipeline parallel.
 #include <iostream>
 
 #include "commands.hpp"
@@ -14,8 +14,10 @@ class TrainCommand final : public Command {
   explicit TrainCommand(CLI::App& app) {
     command_ = app.add_subcommand(
         "train",
-        "Train a model on a dojo data set with data parallelism over all ranks.\nExamples:\n"
+        "Train a model on a dojo data set; the ranks form a data x tensor x pipeline parallel "
+        "grid (--layout DP,TP,PP; the MLP is data parallel only).\nExamples:\n"
         "  mpirun -n 4 dojo train --config configs/fashion-mlp.toml\n"
+        "  mpirun -n 8 dojo train --config configs/fortunes-gpt-3d.toml --layout 2,2,2 --dry-run\n"
         "  srun dojo train --config configs/fortunes-gpt.toml --steps 200 --out runs/short\n"
         "  srun dojo train --config configs/fashion-mlp.toml --checkpoint-every 100 --resume auto\n"
         "Exit codes: 0 done; 2 bad input (one line from rank 0, nothing started); 75 stopped by "
@@ -32,6 +34,10 @@ class TrainCommand final : public Command {
     std::string resolved = command_->config_to_str(true, false);
     if (rt.rank() == 0) std::cout << "# resolved configuration\n" << resolved << std::flush;
     auto result = jobs::train(config_, rt.world(), rt.threads().threads, resolved);
+    if (config_.dry_run) {
+      if (rt.rank() == 0) std::cout << "# dry run: nothing trained\n" << result.dry_run_plan;
+      return 0;
+    }
     if (!result.stopped_by.empty()) {
       if (rt.rank() == 0)
         std::cout << "stopped by " << result.stopped_by << " after step " << result.steps

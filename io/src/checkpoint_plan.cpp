@@ -1,8 +1,10 @@
 // Planning the collective write of a checkpoint's tensors from the boxes each rank holds.
 //
-// Every rank sends one descriptor (int64) per tensor: a fingerprint of its name, its shape, and
-// its box; every rank then runs the same deterministic checks and split on the same data, so they
-// agree on the plan, and on the error, without further messages.
+// Every rank sends one descriptor (int64) per piece: a fingerprint of its name, its shape, and
+// its box (a tensor is a run of pieces with one name: several boxes, as the q, k and v rows of a
+// tensor-parallel c_attn, or one held = false piece); every rank then runs the same deterministic
+// checks and split on the same data, so they agree on the plan, and on the error, without further
+// messages.
 #include "checkpoint_plan.hpp"
 
 #include <zlib.h>
@@ -119,37 +121,63 @@ std::string box_text(const Box& box) {
   return str("[", checkpoint::shape_text(box.start), " .. ", checkpoint::shape_text(end), ")");
 }
 
+// One rank's boxes of one tensor: the run of its consecutive pieces with the tensor's name.
+struct RankPieces {
+  std::vector<Descriptor> pieces;
+  std::size_t first = 0;  // index of the run's first piece among the rank's pieces
+};
+
+// The runs of consecutive pieces with the same name, as [begin, end) index pairs.
+template <typename SameTensor>
+std::vector<std::pair<std::size_t, std::size_t>> runs(std::size_t count, SameTensor same) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (std::size_t i = 0; i < count;) {
+    std::size_t j = i + 1;
+    while (j < count && same(i, j)) ++j;
+    out.emplace_back(i, j);
+    i = j;
+  }
+  return out;
+}
+
 // Checks one tensor's boxes over all ranks (same on every rank) and returns `rank`'s share.
-WriteTask plan_tensor(const TensorPiece& piece, const std::vector<Descriptor>& all, int rank) {
+TensorWrites plan_tensor(const TensorPiece& piece, const std::vector<RankPieces>& all, int rank) {
   const std::string where = str("checkpoint tensor ", piece.name, ": ");
-  const auto& shape = all.front().shape;
+  const auto& shape = all.front().pieces.front().shape;
   for (std::size_t r = 0; r < all.size(); ++r) {
-    switch (all[r].status) {
-      case PieceStatus::ok:
-        break;
-      case PieceStatus::wrong_data_size:
-        internal_error(str(where, "rank ", r,
-                           " hands in data whose size is not the product of its box ",
-                           box_text(all[r].box)));
-      case PieceStatus::wrong_box_rank:
-        internal_error(str(where, "rank ", r, "'s start/count do not have ", shape.size(),
-                           " entries like the shape ", checkpoint::shape_text(shape)));
-      case PieceStatus::box_outside:
-        internal_error(str(where, "rank ", r, "'s box lies outside the shape ",
-                           checkpoint::shape_text(shape)));
+    for (const Descriptor& d : all[r].pieces) {
+      switch (d.status) {
+        case PieceStatus::ok:
+          break;
+        case PieceStatus::wrong_data_size:
+          internal_error(str(where, "rank ", r,
+                             " hands in data whose size is not the product of its box ",
+                             box_text(d.box)));
+        case PieceStatus::wrong_box_rank:
+          internal_error(str(where, "rank ", r, "'s start/count do not have ", shape.size(),
+                             " entries like the shape ", checkpoint::shape_text(shape)));
+        case PieceStatus::box_outside:
+          internal_error(str(where, "rank ", r, "'s box lies outside the shape ",
+                             checkpoint::shape_text(shape)));
+      }
     }
   }
   // Distinct boxes, each with its holders in rank order; boxes without elements write nothing.
   std::vector<Box> boxes;
   std::vector<std::vector<int>> holders;
   for (std::size_t r = 0; r < all.size(); ++r) {
-    if (!all[r].held || product(all[r].box.count) == 0) continue;
-    auto found = std::find(boxes.begin(), boxes.end(), all[r].box);
-    if (found == boxes.end()) {
-      boxes.push_back(all[r].box);
-      holders.push_back({static_cast<int>(r)});
-    } else {
-      holders[static_cast<std::size_t>(found - boxes.begin())].push_back(static_cast<int>(r));
+    for (const Descriptor& d : all[r].pieces) {
+      if (!d.held || product(d.box.count) == 0) continue;
+      auto found = std::find(boxes.begin(), boxes.end(), d.box);
+      if (found == boxes.end()) {
+        boxes.push_back(d.box);
+        holders.push_back({static_cast<int>(r)});
+        continue;
+      }
+      auto& ranks = holders[static_cast<std::size_t>(found - boxes.begin())];
+      if (ranks.back() == static_cast<int>(r))
+        internal_error(str(where, "rank ", r, " hands in the box ", box_text(d.box), " twice"));
+      ranks.push_back(static_cast<int>(r));
     }
   }
   std::int64_t covered = 0;
@@ -165,27 +193,40 @@ WriteTask plan_tensor(const TensorPiece& piece, const std::vector<Descriptor>& a
     internal_error(str(where, "the ranks' boxes cover ", covered, " of its ", product(shape),
                        " elements (every element must be held by some rank)"));
 
-  WriteTask task;
-  for (std::size_t i = 0; i < boxes.size(); ++i) {
-    const auto& ranks = holders[i];
-    auto mine = std::find(ranks.begin(), ranks.end(), rank);
-    if (mine == ranks.end()) continue;
-    // Replicas share the box's rows (dim 0) as evenly as they go.
-    auto k = static_cast<std::int64_t>(ranks.size());
-    auto index = static_cast<std::int64_t>(mine - ranks.begin());
-    std::int64_t rows = boxes[i].count[0];
-    std::int64_t first = rows * index / k, last = rows * (index + 1) / k;
-    if (last == first) break;
-    std::int64_t row_elements = product(boxes[i].count) / rows;
-    task.writes = true;
-    task.start.assign(boxes[i].start.begin(), boxes[i].start.end());
-    task.count.assign(boxes[i].count.begin(), boxes[i].count.end());
-    task.start[0] += static_cast<hsize_t>(first);
-    task.count[0] = static_cast<hsize_t>(last - first);
-    task.source_offset = static_cast<std::size_t>(first * row_elements);
-    break;
+  // Each rank writes its share of each of its boxes: the counts of all ranks give the rounds.
+  TensorWrites plan;
+  plan.name = piece.name;
+  plan.shape = shape;
+  for (std::size_t r = 0; r < all.size(); ++r) {
+    int tasks = 0;
+    for (std::size_t p = 0; p < all[r].pieces.size(); ++p) {
+      const Descriptor& d = all[r].pieces[p];
+      if (!d.held || product(d.box.count) == 0) continue;
+      const auto i =
+          static_cast<std::size_t>(std::find(boxes.begin(), boxes.end(), d.box) - boxes.begin());
+      const auto& ranks = holders[i];
+      // Replicas share the box's rows (dim 0) as evenly as they go.
+      auto k = static_cast<std::int64_t>(ranks.size());
+      auto index = static_cast<std::int64_t>(
+          std::find(ranks.begin(), ranks.end(), static_cast<int>(r)) - ranks.begin());
+      std::int64_t rows = boxes[i].count[0];
+      std::int64_t first = rows * index / k, last = rows * (index + 1) / k;
+      if (last == first) continue;
+      ++tasks;
+      if (static_cast<int>(r) != rank) continue;
+      std::int64_t row_elements = product(boxes[i].count) / rows;
+      WriteTask task;
+      task.piece = all[r].first + p;
+      task.start.assign(boxes[i].start.begin(), boxes[i].start.end());
+      task.count.assign(boxes[i].count.begin(), boxes[i].count.end());
+      task.start[0] += static_cast<hsize_t>(first);
+      task.count[0] = static_cast<hsize_t>(last - first);
+      task.source_offset = static_cast<std::size_t>(first * row_elements);
+      plan.tasks.push_back(std::move(task));
+    }
+    plan.rounds = std::max(plan.rounds, tasks);
   }
-  return task;
+  return plan;
 }
 
 void check_names_and_shapes(std::span<const TensorPiece> pieces) {
@@ -204,15 +245,34 @@ void check_names_and_shapes(std::span<const TensorPiece> pieces) {
     for (auto extent : piece.shape)
       if (extent < 0) internal_error(str("checkpoint tensor ", name, " has a negative extent"));
   }
+  // Several boxes of one tensor are consecutive pieces with its name and shape.
   std::set<std::string> seen;
-  for (const auto& piece : pieces)
-    if (!seen.insert(piece.name).second)
-      internal_error(str("checkpoint tensor ", piece.name, " is handed in twice"));
+  for (auto [begin, end] : runs(pieces.size(), [&](std::size_t i, std::size_t j) {
+         return pieces[i].name == pieces[j].name;
+       })) {
+    const TensorPiece& head = pieces[begin];
+    if (!seen.insert(head.name).second)
+      internal_error(str("checkpoint tensor ", head.name,
+                         " is handed in twice (the boxes of one tensor are consecutive pieces)"));
+    if (begin > 0 && fingerprint(head.name) == fingerprint(pieces[begin - 1].name))
+      internal_error(str("checkpoint tensors ", pieces[begin - 1].name, " and ", head.name,
+                         " have the same CRC-32: separate them by another tensor"));
+    for (std::size_t i = begin + 1; i < end; ++i) {
+      if (pieces[i].shape != head.shape)
+        internal_error(str(
+            "checkpoint tensor ", head.name, ": its pieces give different logical shapes ",
+            checkpoint::shape_text(head.shape), " and ", checkpoint::shape_text(pieces[i].shape)));
+      if (!pieces[i].held || !head.held)
+        internal_error(str("checkpoint tensor ", head.name,
+                           ": a rank that does not hold it hands in one piece with held = false, "
+                           "not several"));
+    }
+  }
 }
 
 }  // namespace
 
-std::vector<WriteTask> plan_writes(std::span<const TensorPiece> pieces, MPI_Comm comm) {
+std::vector<TensorWrites> plan_writes(std::span<const TensorPiece> pieces, MPI_Comm comm) {
   int rank = 0, size = 1;
   DOJO_CHECK_MPI(MPI_Comm_rank(comm, &rank));
   DOJO_CHECK_MPI(MPI_Comm_size(comm, &size));
@@ -229,10 +289,6 @@ std::vector<WriteTask> plan_writes(std::span<const TensorPiece> pieces, MPI_Comm
   std::vector<int> lengths(static_cast<std::size_t>(size)), offsets(static_cast<std::size_t>(size));
   for (int r = 0; r < size; ++r) {
     auto ru = static_cast<std::size_t>(r);
-    if (all_counts[2 * ru] != counts[0])
-      internal_error(str("checkpoint: rank ", r, " hands in ", all_counts[2 * ru],
-                         " tensors, rank ", rank, " ", counts[0],
-                         " (every rank must name the same tensors)"));
     lengths[ru] = static_cast<int>(all_counts[2 * ru + 1]);
     offsets[ru] = r == 0 ? 0 : offsets[ru - 1] + lengths[ru - 1];
   }
@@ -240,28 +296,49 @@ std::vector<WriteTask> plan_writes(std::span<const TensorPiece> pieces, MPI_Comm
   DOJO_CHECK_MPI(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_INT64_T,
                                 gathered.data(), lengths.data(), offsets.data(), MPI_INT64_T,
                                 comm));
-  std::vector<std::vector<Descriptor>> by_rank;
+  // Every rank's pieces grouped into tensors (runs of one name).
+  std::vector<std::vector<RankPieces>> by_rank;
   for (int r = 0; r < size; ++r) {
     auto ru = static_cast<std::size_t>(r);
-    by_rank.push_back(parse(std::span(gathered).subspan(static_cast<std::size_t>(offsets[ru]),
-                                                        static_cast<std::size_t>(lengths[ru])),
-                            pieces.size()));
+    std::vector<Descriptor> descriptors =
+        parse(std::span(gathered).subspan(static_cast<std::size_t>(offsets[ru]),
+                                          static_cast<std::size_t>(lengths[ru])),
+              static_cast<std::size_t>(all_counts[2 * ru]));
+    std::vector<RankPieces> tensors;
+    for (auto [begin, end] : runs(descriptors.size(), [&](std::size_t i, std::size_t j) {
+           return descriptors[i].name_fingerprint == descriptors[j].name_fingerprint;
+         }))
+      tensors.push_back({{descriptors.begin() + static_cast<std::ptrdiff_t>(begin),
+                          descriptors.begin() + static_cast<std::ptrdiff_t>(end)},
+                         begin});
+    by_rank.push_back(std::move(tensors));
   }
+  for (int r = 0; r < size; ++r)
+    if (by_rank[static_cast<std::size_t>(r)].size() !=
+        by_rank[static_cast<std::size_t>(rank)].size())
+      internal_error(str("checkpoint: rank ", r, " hands in ",
+                         by_rank[static_cast<std::size_t>(r)].size(), " tensors, rank ", rank, " ",
+                         by_rank[static_cast<std::size_t>(rank)].size(),
+                         " (every rank must name the same tensors)"));
 
-  std::vector<WriteTask> tasks;
-  for (std::size_t t = 0; t < pieces.size(); ++t) {
-    std::vector<Descriptor> column;
+  std::vector<TensorWrites> plans;
+  const auto& own = by_rank[static_cast<std::size_t>(rank)];
+  for (std::size_t t = 0; t < own.size(); ++t) {
+    std::vector<RankPieces> column;
+    const TensorPiece& piece = pieces[own[t].first];
     for (int r = 0; r < size; ++r) {
-      const Descriptor& d = by_rank[static_cast<std::size_t>(r)][t];
-      if (d.name_fingerprint != by_rank[0][t].name_fingerprint || d.shape != by_rank[0][t].shape)
-        internal_error(str("checkpoint tensor ", pieces[t].name, " (position ", t, "): rank ", r,
+      const RankPieces& theirs = by_rank[static_cast<std::size_t>(r)][t];
+      const Descriptor& d = theirs.pieces.front();
+      const Descriptor& reference = by_rank[0][t].pieces.front();
+      if (d.name_fingerprint != reference.name_fingerprint || d.shape != reference.shape)
+        internal_error(str("checkpoint tensor ", piece.name, " (position ", t, "): rank ", r,
                            " names a different tensor or shape than rank 0 "
                            "(every rank must name the same tensors, in the same order)"));
-      column.push_back(d);
+      column.push_back(theirs);
     }
-    tasks.push_back(plan_tensor(pieces[t], column, rank));
+    plans.push_back(plan_tensor(piece, column, rank));
   }
-  return tasks;
+  return plans;
 }
 
 }  // namespace dojo::io::detail

@@ -43,7 +43,7 @@ void check_meta(const CheckpointMeta& meta) {
 }
 
 void write_tensor_data(hid_t file, std::span<const TensorPiece> pieces,
-                       const std::vector<detail::WriteTask>& tasks) {
+                       const std::vector<detail::TensorWrites>& tensors) {
   hdf5::PropertyList link = hdf5::create_plist(H5P_LINK_CREATE);
   DOJO_CHECK_HDF5(H5Pset_create_intermediate_group(link.get(), 1));  // params/..., optimizer/m/...
   hdf5::PropertyList creation = hdf5::create_plist(H5P_DATASET_CREATE);
@@ -53,35 +53,38 @@ void write_tensor_data(hid_t file, std::span<const TensorPiece> pieces,
   hdf5::PropertyList transfer = hdf5::create_plist(H5P_DATASET_XFER);
   DOJO_CHECK_HDF5(H5Pset_dxpl_mpio(transfer.get(), H5FD_MPIO_COLLECTIVE));
 
-  const float nothing = 0;  // the source of a rank that writes no element of a tensor
-  for (std::size_t t = 0; t < pieces.size(); ++t) {
-    const TensorPiece& piece = pieces[t];
-    const detail::WriteTask& task = tasks[t];
-    std::vector<hsize_t> dims(piece.shape.begin(), piece.shape.end());
+  const float nothing = 0;  // the source of a rank that writes no element in a round
+  for (const detail::TensorWrites& tensor : tensors) {
+    std::vector<hsize_t> dims(tensor.shape.begin(), tensor.shape.end());
     hdf5::Dataspace file_space(
         DOJO_CHECK_HDF5(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr)));
     hdf5::Dataset dataset(
-        DOJO_CHECK_HDF5(H5Dcreate2(file, piece.name.c_str(), H5T_IEEE_F32LE, file_space.get(),
+        DOJO_CHECK_HDF5(H5Dcreate2(file, tensor.name.c_str(), H5T_IEEE_F32LE, file_space.get(),
                                    link.get(), creation.get(), H5P_DEFAULT)));
     // A tensor without elements has no storage to write to (every rank skips it alike).
     if (std::find(dims.begin(), dims.end(), hsize_t{0}) != dims.end()) continue;
-    hsize_t elements = 1;
-    const float* source = &nothing;
-    if (task.writes) {
-      elements =
-          std::accumulate(task.count.begin(), task.count.end(), hsize_t{1}, std::multiplies<>());
-      DOJO_CHECK_HDF5(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, task.start.data(),
-                                          nullptr, task.count.data(), nullptr));
-      source = piece.data.data() + task.source_offset;
+    // One box per collective write; a rank with fewer boxes than the rounds takes part with an
+    // empty selection.
+    for (int round = 0; round < tensor.rounds; ++round) {
+      const bool writes = round < static_cast<int>(tensor.tasks.size());
+      hsize_t elements = 1;
+      const float* source = &nothing;
+      if (writes) {
+        const detail::WriteTask& task = tensor.tasks[static_cast<std::size_t>(round)];
+        elements =
+            std::accumulate(task.count.begin(), task.count.end(), hsize_t{1}, std::multiplies<>());
+        DOJO_CHECK_HDF5(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, task.start.data(),
+                                            nullptr, task.count.data(), nullptr));
+        source = pieces[task.piece].data.data() + task.source_offset;
+      }
+      hdf5::Dataspace memory_space(DOJO_CHECK_HDF5(H5Screate_simple(1, &elements, nullptr)));
+      if (!writes) {
+        DOJO_CHECK_HDF5(H5Sselect_none(file_space.get()));
+        DOJO_CHECK_HDF5(H5Sselect_none(memory_space.get()));
+      }
+      DOJO_CHECK_HDF5(H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, memory_space.get(),
+                               file_space.get(), transfer.get(), source));
     }
-    hdf5::Dataspace memory_space(DOJO_CHECK_HDF5(H5Screate_simple(1, &elements, nullptr)));
-    if (!task.writes) {
-      // A rank with nothing to write still takes part in the collective write.
-      DOJO_CHECK_HDF5(H5Sselect_none(file_space.get()));
-      DOJO_CHECK_HDF5(H5Sselect_none(memory_space.get()));
-    }
-    DOJO_CHECK_HDF5(H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, memory_space.get(), file_space.get(),
-                             transfer.get(), source));
   }
   DOJO_CHECK_HDF5(H5Fflush(file, H5F_SCOPE_GLOBAL));
 }
@@ -135,7 +138,7 @@ fs::path save_checkpoint(const fs::path& dir, const CheckpointMeta& meta,
 
   // 1. Plan; every mistake is found here, before any file is touched.
   detail::every_rank_or_none(comm, [&] { check_meta(meta); });
-  std::vector<detail::WriteTask> tasks = detail::plan_writes(pieces, comm);
+  std::vector<detail::TensorWrites> tensors = detail::plan_writes(pieces, comm);
   detail::root_decides(comm, [&] {
     ck::prepare_directory(dir);
     ck::remove_temporaries(dir);
@@ -152,7 +155,7 @@ fs::path save_checkpoint(const fs::path& dir, const CheckpointMeta& meta,
   {
     hdf5::File file = detail::open_everywhere(temporary, detail::ParallelOpen::create, comm);
     detail::every_rank_or_none(
-        comm, [&] { write_tensor_data(file.get(), pieces, tasks); },
+        comm, [&] { write_tensor_data(file.get(), pieces, tensors); },
         [&] {
           file.release();
           remove_temporary();
@@ -164,9 +167,9 @@ fs::path save_checkpoint(const fs::path& dir, const CheckpointMeta& meta,
   // 3. The checksums of what is on disk.
   std::vector<std::string> names;
   std::vector<std::vector<std::int64_t>> shapes;
-  for (const auto& piece : pieces) {
-    names.push_back(piece.name);
-    shapes.push_back(piece.shape);
+  for (const auto& tensor : tensors) {
+    names.push_back(tensor.name);
+    shapes.push_back(tensor.shape);
   }
   detail::DatasetChecksums sums;
   {

@@ -1,61 +1,87 @@
-// Saving and restoring a training run through io/'s checkpoint files.
+// Saving and restoring a training run through io/'s checkpoint files: every parameter and every
+// optimizer state tensor by its logical shape, each rank handing in (and reading back) the boxes
+// its part of the model holds, so any layout reads what any other wrote.
 #include "checkpointing.hpp"
 
+#include <map>
 #include <span>
 
 #include "dojo/common/error.hpp"
+#include "dojo/model/logical_pieces.hpp"
 
 namespace dojo::jobs {
 namespace {
 
-// Every saved tensor with its place in a flat host copy of its buffer.
-struct Slot {
-  std::string name;            // dataset name
-  const model::ParameterInfo* info;
-  int buffer;                  // 0 = parameters, 1.. = optimizer state tensors in order
+// A host copy of one buffer laid out like the parameters, and the name its tensors are saved
+// under: "params/<name>" or "optimizer/<slot>/<name>".
+struct HostBuffer {
+  std::string prefix;
+  std::vector<float> data;  // (parameters().size()) floats
 };
 
-std::vector<Slot> slots(RunState& state) {
-  std::vector<Slot> out;
-  const auto table = state.model.parameters().table();
-  for (const auto& info : table) out.push_back({"params/" + info.name, &info, 0});
-  int buffer = 1;
+std::vector<std::string> prefixes(RunState& state) {
+  std::vector<std::string> out = {"params/"};
   for (const auto& [slot, tensor] : state.optimizer.state()) {
     (void)tensor;
-    for (const auto& info : table) out.push_back({"optimizer/" + slot + "/" + info.name, &info, buffer});
-    ++buffer;
+    out.push_back("optimizer/" + slot + "/");
   }
   return out;
 }
 
 }  // namespace
 
+std::vector<LogicalTensor> local_logical_tensors(const model::Model& model) {
+  std::vector<LogicalTensor> out;
+  for (const auto& info : model.parameters().table()) {
+    bool seen = false;  // a tied copy repeats its name
+    for (const auto& t : out) seen |= t.name == info.name;
+    if (!seen) out.push_back({info.name, info.logical_shape.dims()});
+  }
+  return out;
+}
+
 std::vector<io::ExpectedTensor> expected_tensors(RunState& state) {
   std::vector<io::ExpectedTensor> out;
-  for (const Slot& s : slots(state)) out.push_back({s.name, s.info->shape.dims()});
+  for (const std::string& prefix : prefixes(state))
+    for (const LogicalTensor& t : state.all_tensors) out.push_back({prefix + t.name, t.shape});
   return out;
 }
 
 std::filesystem::path save_training_checkpoint(const std::filesystem::path& dir, std::int64_t step,
                                                RunState& state, const std::string& config_toml,
-                                               const std::string& layout, int keep,
-                                               MPI_Comm comm) {
+                                               const std::string& layout, int keep, MPI_Comm comm) {
   ScopedActivity activity(str("saving the checkpoint of step ", step));
-  std::vector<std::vector<float>> buffers;
-  buffers.push_back(state.model.parameters().download_params());
-  for (const auto& [slot, tensor] : state.optimizer.state()) {
-    (void)slot;
-    buffers.push_back(tensor->download<float>());
-  }
+  std::vector<HostBuffer> buffers;
+  buffers.push_back({"params/", state.model.parameters().download_params()});
+  for (const auto& [slot, tensor] : state.optimizer.state())
+    buffers.push_back({"optimizer/" + slot + "/", tensor->download<float>()});
+
+  // Every rank names every logical tensor in the same order: its own boxes (consecutive, several
+  // for a split c_attn), or one piece with held = false.
+  const auto table = state.model.parameters().table();
+  std::vector<std::vector<model::LogicalPiece>> local;  // per buffer
+  for (const HostBuffer& buffer : buffers)
+    local.push_back(model::logical_pieces(table, buffer.data));
   std::vector<io::TensorPiece> pieces;
-  for (const Slot& s : slots(state)) {
-    io::TensorPiece piece;
-    piece.name = s.name;
-    piece.shape = s.info->shape.dims();
-    piece.data = std::span<const float>(buffers[static_cast<std::size_t>(s.buffer)])
-                     .subspan(static_cast<std::size_t>(s.info->offset),
-                              static_cast<std::size_t>(s.info->count));
-    pieces.push_back(std::move(piece));
+  for (std::size_t b = 0; b < buffers.size(); ++b) {
+    std::map<std::string, std::vector<const model::LogicalPiece*>> by_name;
+    for (const model::LogicalPiece& piece : local[b]) {
+      auto& list = by_name[piece.name];
+      // The last stage's tied copy of wte is the first stage's box again: hand it in once.
+      bool repeated = false;
+      for (const auto* other : list) repeated |= other->start == piece.start;
+      if (!repeated) list.push_back(&piece);
+    }
+    for (const LogicalTensor& t : state.all_tensors) {
+      auto found = by_name.find(t.name);
+      if (found == by_name.end()) {
+        pieces.push_back({buffers[b].prefix + t.name, t.shape, {}, {}, {}, false});
+        continue;
+      }
+      for (const model::LogicalPiece* piece : found->second)
+        pieces.push_back(
+            {buffers[b].prefix + t.name, t.shape, piece->start, piece->count, piece->data, true});
+    }
   }
   io::CheckpointMeta meta;
   meta.step = step;
@@ -78,28 +104,28 @@ std::int64_t load_training_checkpoint(const std::filesystem::path& path, RunStat
                                       MPI_Comm comm) {
   ScopedActivity activity(str("resuming from ", path.string()));
   io::CheckpointReader reader(path, comm);
-  std::vector<std::vector<float>> buffers;
-  buffers.emplace_back(static_cast<std::size_t>(state.model.parameters().size()));
-  auto optimizer_state = state.optimizer.state();
-  for (const auto& [slot, tensor] : optimizer_state) {
-    (void)slot;
-    buffers.emplace_back(static_cast<std::size_t>(tensor->numel()));
+  const auto table = state.model.parameters().table();
+  auto read_buffer = [&](const std::string& prefix, std::vector<float>& flat) {
+    model::read_logical_pieces(table, flat,
+                               [&](const std::string& name, std::span<const std::int64_t> start,
+                                   std::span<const std::int64_t> count, std::span<float> out) {
+                                 reader.read(prefix + name, start, count, out);
+                               });
+  };
+  std::vector<float> params(static_cast<std::size_t>(state.model.parameters().size()));
+  read_buffer("params/", params);
+  state.model.parameters().upload_params(params);
+  for (const auto& [slot, tensor] : state.optimizer.state()) {
+    std::vector<float> flat(static_cast<std::size_t>(tensor->numel()));
+    read_buffer("optimizer/" + slot + "/", flat);
+    tensor->upload<float>(flat);
   }
-  for (const Slot& s : slots(state)) {
-    std::span<float> out = std::span<float>(buffers[static_cast<std::size_t>(s.buffer)])
-                               .subspan(static_cast<std::size_t>(s.info->offset),
-                                        static_cast<std::size_t>(s.info->count));
-    reader.read(s.name, {}, {}, out);
-  }
-  state.model.parameters().upload_params(buffers[0]);
-  for (std::size_t i = 0; i < optimizer_state.size(); ++i)
-    optimizer_state[i].second->upload<float>(buffers[i + 1]);
   const auto& counters = reader.meta().counters;
   auto counter = [&](const char* key) {
     auto it = counters.find(key);
     if (it == counters.end())
-      user_error(str(path.string(), " is not a dojo training checkpoint: it has no '", key,
-                     "' counter"));
+      user_error(
+          str(path.string(), " is not a dojo training checkpoint: it has no '", key, "' counter"));
     return it->second;
   };
   state.optimizer.restore_steps_taken(counter("optimizer_steps"));

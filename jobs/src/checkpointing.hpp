@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,23 +18,37 @@
 
 namespace dojo::jobs {
 
-// What a checkpoint captures of a run, by reference.
+// A parameter of the whole (unsplit) model: its name and logical shape.
+struct LogicalTensor {
+  std::string name;
+  std::vector<std::int64_t> shape;
+};
+
+// The model's logical tensors as this rank's table names them (a whole model holds them all).
+std::vector<LogicalTensor> local_logical_tensors(const model::Model& model);
+
+// What a checkpoint captures of a run, by reference. `model` holds a part of the logical tensors
+// `all_tensors` (every boxes of them on some rank of the job); the checkpoint stores each by its
+// logical shape, so a run of any layout can read it.
 struct RunState {
   model::Model& model;
   model::Optimizer& optimizer;
   io::LoaderBase& train_loader;
+  std::span<const LogicalTensor> all_tensors;
 };
 
-// The tensors a checkpoint of this run holds: "params/<name>" and "optimizer/<slot>/<name>".
+// The tensors a checkpoint of this run holds: "params/<name>" and "optimizer/<slot>/<name>" by
+// logical shape.
 std::vector<io::ExpectedTensor> expected_tensors(RunState& state);
 
-// Collective: saves the state after `step` steps into `dir`.
+// Collective: saves the state after `step` steps into `dir`; each rank hands in the boxes it holds
+// (replicas on several ranks are written once).
 std::filesystem::path save_training_checkpoint(const std::filesystem::path& dir, std::int64_t step,
                                                RunState& state, const std::string& config_toml,
-                                               const std::string& layout, int keep,
-                                               MPI_Comm comm);
+                                               const std::string& layout, int keep, MPI_Comm comm);
 
-// Collective: loads a checkpoint that compatibility() accepted; returns the steps it had done.
+// Collective: loads a checkpoint that compatibility() accepted, whatever layout wrote it (each rank
+// reads its own boxes); returns the steps it had done.
 std::int64_t load_training_checkpoint(const std::filesystem::path& path, RunState& state,
                                       MPI_Comm comm);
 

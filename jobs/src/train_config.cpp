@@ -1,6 +1,7 @@
 // Options of `dojo train`, their validation and their TOML form.
 #include "dojo/jobs/train_config.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "dojo/common/error.hpp"
@@ -85,9 +86,34 @@ void add_train_options(CLI::App& c, TrainConfig& t) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   r->add_option("--seed", t.seed, "Seed of initialisation and data order")->capture_default_str();
-  r->add_option("--dp", t.dp, "Data-parallel degree; 0 = all ranks")
+  r->add_option("--dp", t.dp, "Data-parallel degree; 0 = the ranks left by --tp and --pp")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  r->add_option("--tp", t.tp, "Tensor-parallel degree (GPT; divides --heads and the vocabulary)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  r->add_option("--pp", t.pp, "Pipeline stages (GPT; at most --layers)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  r->add_option("--layout", t.layout,
+                "Process grid DP,TP,PP (or dp=2,tp=2,pp=1) instead of --dp/--tp/--pp; the product "
+                "is the number of ranks");
+  r->add_option("--micro-batches", t.micro_batches,
+                "Micro-batches each data-parallel replica's batch is split into (GPT)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  r->add_option("--schedule", t.schedule, "Pipeline schedule: gpipe or 1f1b")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"gpipe", "1f1b"}));
+  r->add_option("--stages", t.stages,
+                "Blocks per pipeline stage, e.g. 3,5,5,3 (sums to --layers); default balanced by "
+                "parameter count")
+      ->delimiter(',')
+      ->expected(0, -1);
+  r->add_flag("--dry-run", t.dry_run,
+              "Print the layout, the stage split and every stage's schedule, then exit");
+  r->add_option("--trace", t.trace,
+                "Write a Chrome trace (JSON, for Perfetto or chrome://tracing) of the run to FILE");
   r->add_option("--out", t.out,
                 "Output directory (config.toml, metrics.jsonl, checkpoints/); default "
                 "runs/slurm-<job id> under Slurm, else runs/train");
@@ -116,6 +142,29 @@ void add_train_options(CLI::App& c, TrainConfig& t) {
       ->capture_default_str();
 }
 
+runtime::Layout resolved_layout(const TrainConfig& t, int world_size) {
+  runtime::Layout layout;
+  if (!t.layout.empty()) {
+    layout = runtime::parse_layout(t.layout);
+    if ((t.dp != 0 && t.dp != layout.dp) || (t.tp != 1 && t.tp != layout.tp) ||
+        (t.pp != 1 && t.pp != layout.pp))
+      user_error(str("--layout ", t.layout, " disagrees with --dp ", t.dp, " --tp ", t.tp, " --pp ",
+                     t.pp, ": give one or the other"));
+  } else {
+    layout.tp = t.tp;
+    layout.pp = t.pp;
+    layout.dp = t.dp != 0 ? t.dp : std::max(1, world_size / (t.tp * t.pp));
+  }
+  if (layout.ranks() != world_size && t.layout.empty() && t.tp == 1 && t.pp == 1)
+    user_error(str("--dp ", t.dp, " does not match the ", world_size, " ranks of the job: start ",
+                   t.dp, " ranks or leave --dp at 0"));
+  if (layout.ranks() != world_size)
+    user_error(str("layout ", runtime::to_string(layout), " needs ", layout.ranks(),
+                   " ranks but the job has ", world_size, ": start ", layout.ranks(),
+                   " ranks or change --layout (--dp/--tp/--pp)"));
+  return layout;
+}
+
 std::string output_directory(const TrainConfig& t) {
   if (!t.out.empty()) return t.out;
   const char* job = std::getenv("SLURM_JOB_ID");
@@ -128,14 +177,21 @@ void validate(const TrainConfig& t, int world_size) {
     user_error(
         "no data set: give --data FILE.h5 (or data = \"FILE.h5\" in the --config file); "
         "make one with 'dojo data prepare'");
-  const int dp = t.dp == 0 ? world_size : t.dp;
-  if (dp != world_size)
-    user_error(str("--dp ", dp, " does not match the ", world_size,
-                   " ranks of the job: this release trains with data parallelism only, so start ",
-                   dp, " ranks or leave --dp at 0"));
+  const runtime::Layout layout = resolved_layout(t, world_size);
+  const int dp = layout.dp;
   if (t.global_batch % dp != 0)
     user_error(str("--global-batch ", t.global_batch, " is not divisible by the ", dp,
                    " data-parallel ranks: choose a multiple of ", dp));
+  if (t.model == "mlp" && (layout.tp > 1 || layout.pp > 1 || t.micro_batches > 1))
+    user_error(str("--model mlp trains with data parallelism only (layout ",
+                   runtime::to_string(layout), ", --micro-batches ", t.micro_batches,
+                   "): use --tp 1 --pp 1 --micro-batches 1, or --model gpt"));
+  if (t.model == "mlp" && !t.stages.empty())
+    user_error("--stages splits a GPT into pipeline stages: drop it for --model mlp");
+  if (t.global_batch % (std::int64_t{dp} * t.micro_batches) != 0)
+    user_error(str("--global-batch ", t.global_batch, " does not split into ", dp, " replica(s) x ",
+                   t.micro_batches, " micro-batches of equal size: choose a multiple of ",
+                   dp * t.micro_batches));
   if (t.model == "mlp")
     for (auto width : t.hidden)
       if (width < 1) user_error(str("--hidden ", width, ": layer widths must be positive"));
@@ -144,12 +200,30 @@ void validate(const TrainConfig& t, int world_size) {
       user_error("--layers, --channels, --heads and --context must be positive");
     if (t.channels % t.heads != 0)
       user_error(str("--channels ", t.channels, " is not divisible by --heads ", t.heads));
+    if (t.heads % layout.tp != 0)
+      user_error(str("--heads ", t.heads, " is not divisible by the tensor-parallel degree ",
+                     layout.tp, ": choose a tp that divides it"));
+    if (!t.tied_embedding && layout.tp > 1)
+      user_error("--tied-embedding false needs tp = 1 (the untied LM head is not split)");
+    if (layout.pp > t.layers)
+      user_error(str("--pp ", layout.pp, " is more pipeline stages than the ", t.layers,
+                     " --layers: each stage needs at least one block"));
+    if (!t.stages.empty()) {
+      std::int64_t sum = 0;
+      for (auto blocks : t.stages) {
+        if (blocks < 1) user_error(str("--stages: every stage needs at least one block"));
+        sum += blocks;
+      }
+      if (static_cast<int>(t.stages.size()) != layout.pp || sum != t.layers)
+        user_error(str("--stages lists ", t.stages.size(), " stage(s) with ", sum,
+                       " blocks; the layout has ", layout.pp, " stage(s) and the model ", t.layers,
+                       " --layers"));
+    }
   }
   if (t.min_lr > t.lr) user_error(str("--min-lr ", t.min_lr, " is above --lr ", t.lr));
   if (t.steps > 0 && t.warmup >= t.steps)
     user_error(str("--warmup ", t.warmup, " must be shorter than --steps ", t.steps));
-  if (t.resume.empty())
-    user_error("--resume is empty: give never, auto or a checkpoint file");
+  if (t.resume.empty()) user_error("--resume is empty: give never, auto or a checkpoint file");
   if (t.checkpoint_every > 0 || t.checkpoint_minutes > 0 || t.resume != "never")
     if (t.keep < 1) user_error(str("--keep ", t.keep, ": keep at least one checkpoint"));
 }

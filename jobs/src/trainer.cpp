@@ -1,6 +1,7 @@
 // The training loop: data -> forward -> backward (gradient buckets reduced as they finish) ->
-// wait -> clip -> optimizer, with evaluation at intervals. Every rank runs the same steps on its
-// shard of each global batch; rank 0 reports.
+// wait -> clip -> optimizer, with evaluation at intervals. The ranks form a (dp, tp, pp) grid;
+// each data-parallel replica reads its shard of every global batch and its step engine (see
+// step_engine.hpp) turns it into gradients; every rank takes the same decisions; rank 0 reports.
 #include "dojo/jobs/trainer.hpp"
 
 #include <array>
@@ -11,22 +12,27 @@
 #include <memory>
 #include <optional>
 
+#include "checkpointing.hpp"
 #include "dojo/collectives/communicator.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/common/log.hpp"
 #include "dojo/common/stop_signal.hpp"
-#include "dojo/io/checkpoint.hpp"
+#include "dojo/common/trace.hpp"
 #include "dojo/device/registry.hpp"
+#include "dojo/io/checkpoint.hpp"
 #include "dojo/io/loader.hpp"
 #include "dojo/io/validate.hpp"
-#include "checkpointing.hpp"
-#include "dojo/jobs/gradient_buckets.hpp"
 #include "dojo/jobs/progress.hpp"
 #include "dojo/model/gpt.hpp"
+#include "dojo/model/gpt_partition.hpp"
 #include "dojo/model/grad_clip.hpp"
 #include "dojo/model/lr_schedule.hpp"
 #include "dojo/model/mlp.hpp"
 #include "dojo/model/optimizer.hpp"
+#include "dojo/runtime/pipeline.hpp"
+#include "dojo/runtime/process_grid.hpp"
+#include "step_engine.hpp"
+#include "training_plan.hpp"
 
 namespace dojo::jobs {
 namespace {
@@ -91,6 +97,7 @@ class Job {
   Job(const TrainConfig& config, const mpi::Comm& world, int threads, std::string resolved_toml)
       : config_(config),
         world_(world),
+        grid_(world, resolved_layout(config, world.size())),
         out_(output_directory(config)),
         checkpoint_dir_(std::filesystem::path(out_) / "checkpoints"),
         resolved_toml_(std::move(resolved_toml)) {
@@ -106,7 +113,10 @@ class Job {
       user_error(str(config.data, " has no '", eval_split_, "' split to evaluate on (it has: ",
                      info_.split_list(), "): choose one with --eval-split"));
 
-    dp_ = std::make_unique<collectives::Communicator>(world.get());
+    // Every rank of a replica (its tp and pp ranks) reads the same shard of each batch.
+    const mpi::Comm& dp_comm = grid_.axis(runtime::Axis::dp);
+    world_collectives_ = std::make_unique<collectives::Communicator>(world.get());
+    dp_ = std::make_unique<collectives::Communicator>(dp_comm.get());
     device::DeviceOptions device_options;
     device_options.threads = threads;
     device_ = device::open(config.device, device_options);
@@ -116,6 +126,8 @@ class Job {
     train_options.split = "train";
     train_options.global_batch = config.global_batch;
     train_options.seed = config.seed;
+    auto bucket_floats = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(config.bucket_mb * 1024 * 1024 / sizeof(float)));
     io::LoaderOptions eval_options = train_options;
     eval_options.split = eval_split_;
     eval_options.order = io::Order::sequential;
@@ -127,24 +139,17 @@ class Job {
       m.activation = model::parse_activation(config.activation);
       m.seed = config.seed;
       m.validate();
-      model_ = std::make_unique<model::MlpClassifier>(*device_, m);
-      train_classes_ = std::make_unique<io::ClassificationLoader>(train_options, world.get());
-      eval_classes_ = std::make_unique<io::ClassificationLoader>(eval_options, world.get());
+      engine_ = make_data_parallel_engine(std::make_unique<model::MlpClassifier>(*device_, m), *dp_,
+                                          bucket_floats);
+      train_classes_ = std::make_unique<io::ClassificationLoader>(train_options, dp_comm.get());
+      eval_classes_ = std::make_unique<io::ClassificationLoader>(eval_options, dp_comm.get());
       units_per_sample_ = 1;
     } else {
-      model::GptConfig g;
-      g.layers = config.layers;
-      g.channels = config.channels;
-      g.heads = config.heads;
-      g.context_length = config.context;
-      g.vocab_size = info_.vocab_size;
-      g.tied_embedding = config.tied_embedding;
-      g.seed = config.seed;
-      g.validate();
-      model_ = std::make_unique<model::Gpt>(*device_, g);
+      const model::GptConfig g = gpt_config(config, info_.vocab_size);
+      engine_ = make_gpt_3d_engine(*device_, g, grid_, pipeline_options(config, bucket_floats));
       train_options.context_length = eval_options.context_length = config.context;
-      train_tokens_ = std::make_unique<io::TokenLoader>(train_options, world.get());
-      eval_tokens_ = std::make_unique<io::TokenLoader>(eval_options, world.get());
+      train_tokens_ = std::make_unique<io::TokenLoader>(train_options, dp_comm.get());
+      eval_tokens_ = std::make_unique<io::TokenLoader>(eval_options, dp_comm.get());
       units_per_sample_ = static_cast<double>(config.context);
     }
 
@@ -154,12 +159,12 @@ class Job {
       a.beta2 = config.beta2;
       a.eps = config.eps;
       a.weight_decay = config.weight_decay;
-      optimizer_ = std::make_unique<model::AdamW>(model_->parameters(), a);
+      optimizer_ = std::make_unique<model::AdamW>(engine_->model().parameters(), a);
     } else {
       model::SgdConfig s;
       s.momentum = config.momentum;
       s.weight_decay = config.weight_decay;
-      optimizer_ = std::make_unique<model::SgdMomentum>(model_->parameters(), s);
+      optimizer_ = std::make_unique<model::SgdMomentum>(engine_->model().parameters(), s);
     }
 
     const auto& loader = train_classes_ ? static_cast<const io::LoaderBase&>(*train_classes_)
@@ -174,15 +179,6 @@ class Job {
     schedule_.warmup_steps = config.warmup;
     schedule_.total_steps = std::max<std::int64_t>(steps_, config.warmup + 1);
     schedule_.validate();
-
-    auto& params = model_->parameters();
-    auto bucket_floats = std::max<std::int64_t>(
-        1, static_cast<std::int64_t>(config.bucket_mb * 1024 * 1024 / sizeof(float)));
-    buckets_ = std::make_unique<GradientBuckets>(*dp_, *device_, params.grads(), params.size(),
-                                                 bucket_floats);
-    model_->set_gradient_hook([this](std::int64_t offset, std::int64_t count) {
-      buckets_->on_gradients_ready(offset, count);
-    });
   }
 
   // Collective, before any output is written: finds the checkpoint --resume asks for and loads
@@ -196,7 +192,8 @@ class Job {
     if (config_.resume == "never") {
       if (!io::list_checkpoints(checkpoint_dir_).empty() &&
           (config_.checkpoint_every > 0 || config_.checkpoint_minutes > 0))
-        log::warn(checkpoint_dir_.string(), " holds checkpoints of an earlier run; this run starts ",
+        log::warn(checkpoint_dir_.string(),
+                  " holds checkpoints of an earlier run; this run starts ",
                   "from step 0 (--resume never) and its checkpoints will replace them");
       return;
     }
@@ -236,13 +233,15 @@ class Job {
 
   TrainResult run() {
     const bool speaker = world_.rank() == 0;
-    auto& params = model_->parameters();
-    const double flops = model_->step_flops(config_.global_batch).total();
-    log::info("model ", model_->kind(), ": ", params.size(), " parameters in ",
-              buckets_->bucket_count(), " gradient bucket(s); ", steps_, " steps of ",
+    model::Model& model = engine_->model();
+    // FLOPs of the whole step: a replica's ranks each do their part of its batch.
+    double flops = model.step_flops(config_.global_batch / grid_.layout().dp).total();
+    world_collectives_->allreduce(std::span<double>(&flops, 1), collectives::ReduceOp::sum);
+    log::info("model ", model.kind(), ": ", model.parameters().size(), " parameters on rank 0 in ",
+              engine_->bucket_count(), " gradient bucket(s); ", steps_, " steps of ",
               config_.global_batch, " ", train_tokens_ ? "sequences" : "samples", " on ",
-              world_.size(), " data-parallel rank(s), device ", device_->info().name, " (",
-              device_->info().threads, " threads per rank)");
+              world_.size(), " rank(s) (", runtime::to_string(grid_.layout()), "), device ",
+              device_->info().name, " (", device_->info().threads, " threads per rank)");
     TrainResult result;
     result.metrics_path = (std::filesystem::path(out_) / "metrics.jsonl").string();
     Progress progress(speaker, result.metrics_path, steps_,
@@ -260,27 +259,27 @@ class Job {
       next_training_batch();
       times.data = seconds_since(t0);
 
-      t0 = Clock::now();
-      model_->zero_grad();
-      buckets_->begin_step();
-      float local_loss = model_->forward(batch_.inputs.view(), batch_.targets.view());
-      model_->backward();
-      times.compute = seconds_since(t0);
-      times.comm_wait = buckets_->finish();
+      StepWork work = engine_->gradients(batch_.inputs.view(), batch_.targets.view());
+      times.compute = work.compute_seconds;
+      times.comm_wait = work.comm_wait_seconds;
 
       t0 = Clock::now();
-      // One small allreduce carries the loss and the run's decisions, so every rank takes them
-      // alike: {sum of losses, ranks asked to stop by a signal, rank 0's checkpoint clock}.
+      // One small allreduce over every rank carries the loss (from the ranks that have it: the
+      // last pipeline stage's) and the run's decisions, so every rank takes them alike:
+      // {sum of losses, ranks asked to stop by a signal, rank 0's checkpoint clock}.
       std::array<double, 3> shared{
-          local_loss, stop_signal::requested() != 0 ? 1.0 : 0.0,
+          engine_->reports_loss() ? static_cast<double>(work.loss) : 0.0,
+          stop_signal::requested() != 0 ? 1.0 : 0.0,
           speaker && config_.checkpoint_minutes > 0 &&
                   seconds_since(last_save_) >= config_.checkpoint_minutes * 60.0
               ? 1.0
               : 0.0};
-      dp_->allreduce(std::span<double>(shared), collectives::ReduceOp::sum);
-      const double loss = shared[0] / static_cast<double>(world_.size());
-      // The gradients are now the same on every rank, so the norm needs no further reduction.
-      const double sum_sq = model_->grad_sum_of_squares();
+      {
+        trace::Span span("loss and decisions allreduce", "collective");
+        world_collectives_->allreduce(std::span<double>(shared), collectives::ReduceOp::sum);
+      }
+      const double loss = shared[0] / static_cast<double>(grid_.layout().dp);
+      const double sum_sq = engine_->grad_sum_of_squares();
       if (!std::isfinite(loss) || !std::isfinite(sum_sq))
         user_error(str("the ", std::isfinite(loss) ? "gradient norm" : "loss", " is not finite (",
                        std::isfinite(loss) ? std::sqrt(sum_sq) : loss, ") at step ", step,
@@ -290,9 +289,12 @@ class Job {
                            : str("; the last good checkpoint is ", last_checkpoint_.string()),
                        ". Lower --lr, enable --grad-clip, or check the data"));
       const float clip = model::clip_factor(sum_sq, config_.grad_clip);
-      if (clip < 1.0f) model_->scale_gradients(clip);
       const float lr = schedule_.at(step - 1);
-      optimizer_->step(lr);
+      {
+        trace::Span span("optimizer", "compute");
+        if (clip < 1.0f) model.scale_gradients(clip);
+        optimizer_->step(lr);
+      }
       times.compute += seconds_since(t0);
 
       progress.step(step, loss, lr, times, config_.log_interval);
@@ -301,9 +303,9 @@ class Job {
         progress.evaluation(step, eval_split_, e.loss, e.accuracy);
       }
       const bool stop = shared[1] > 0 && step != steps_;
-      if (stop || (checkpointing && (step == steps_ || shared[2] > 0 ||
-                                     (config_.checkpoint_every > 0 &&
-                                      step % config_.checkpoint_every == 0)))) {
+      if (stop || (checkpointing &&
+                   (step == steps_ || shared[2] > 0 ||
+                    (config_.checkpoint_every > 0 && step % config_.checkpoint_every == 0)))) {
         save(step);
       }
       if (stop) {
@@ -318,6 +320,7 @@ class Job {
         log::warn("stopped by ", result.stopped_by, " after step ", step, " of ", steps_,
                   "; checkpoint saved to ", result.checkpoint,
                   "; run again with --resume auto to continue");
+        write_trace();
         return result;
       }
     }
@@ -329,6 +332,7 @@ class Job {
     progress.evaluation(steps_, eval_split_, e.loss, e.accuracy);
     result.eval_loss = e.loss;
     result.eval_accuracy = e.accuracy;
+    write_trace();
     return result;
   }
 
@@ -344,18 +348,34 @@ class Job {
     }
   }
 
+  static PipelineOptions pipeline_options(const TrainConfig& config, std::int64_t bucket_floats) {
+    PipelineOptions options;
+    options.micro_batches = config.micro_batches;
+    options.schedule = *runtime::parse_schedule(config.schedule);
+    options.layers_per_stage = config.stages;
+    options.bucket_floats = bucket_floats;
+    return options;
+  }
+
+  void write_trace() {
+    if (!config_.trace.empty()) {
+      trace::write(config_.trace, world_.get());
+      log::info("trace written to ", config_.trace);
+    }
+  }
+
   RunState run_state() {
     io::LoaderBase& loader = train_classes_ ? static_cast<io::LoaderBase&>(*train_classes_)
                                             : static_cast<io::LoaderBase&>(*train_tokens_);
-    return RunState{*model_, *optimizer_, loader};
+    return RunState{engine_->model(), *optimizer_, loader, engine_->all_tensors()};
   }
 
   void save(std::int64_t step) {
     auto t0 = Clock::now();
     RunState state = run_state();
-    last_checkpoint_ = save_training_checkpoint(
-        checkpoint_dir_, step, state, resolved_toml_, str("dp=", world_.size(), ",tp=1,pp=1"),
-        config_.keep, world_.get());
+    last_checkpoint_ =
+        save_training_checkpoint(checkpoint_dir_, step, state, resolved_toml_,
+                                 runtime::to_string(grid_.layout()), config_.keep, world_.get());
     last_save_ = Clock::now();
     log::info("checkpoint of step ", step, " written to ", last_checkpoint_.string(), " in ",
               seconds_since(t0), " s");
@@ -370,7 +390,7 @@ class Job {
       return config_.eval_batches == 0 || batches < config_.eval_batches;
     };
     if (eval_classes_) {
-      auto* mlp = static_cast<model::MlpClassifier*>(model_.get());
+      auto* mlp = static_cast<model::MlpClassifier*>(&engine_->model());
       while (within_budget() && eval_classes_->next(class_batch_)) {
         ++batches;
         if (class_batch_.size == 0) continue;
@@ -386,13 +406,17 @@ class Job {
         ++batches;
         if (token_batch_.size == 0) continue;
         batch_.upload(*device_, token_batch_);
+        if (!engine_->reports_loss()) {
+          engine_->evaluate(batch_.inputs.view(), batch_.targets.view());
+          continue;
+        }
         double n = static_cast<double>(token_batch_.size * token_batch_.context_length);
-        sums[0] += model_->forward(batch_.inputs.view(), batch_.targets.view()) * n;
+        sums[0] += engine_->evaluate(batch_.inputs.view(), batch_.targets.view()) * n;
         sums[2] += n;
       }
       if (!within_budget()) eval_tokens_->seek({});
     }
-    dp_->allreduce(std::span<double>(sums), collectives::ReduceOp::sum);
+    world_collectives_->allreduce(std::span<double>(sums), collectives::ReduceOp::sum);
     EvalResult result;
     result.loss = sums[2] > 0 ? sums[0] / sums[2] : 0.0;
     if (eval_classes_) result.accuracy = sums[2] > 0 ? sums[1] / sums[2] : 0.0;
@@ -401,6 +425,7 @@ class Job {
 
   const TrainConfig& config_;
   const mpi::Comm& world_;
+  runtime::ProcessGrid grid_;
   std::string out_;
   std::filesystem::path checkpoint_dir_;
   std::string resolved_toml_;
@@ -409,13 +434,13 @@ class Job {
   Clock::time_point last_save_;
   io::DatasetInfo info_;
   std::string eval_split_;
-  std::unique_ptr<collectives::Communicator> dp_;
+  std::unique_ptr<collectives::Communicator> world_collectives_;  // the loss, decisions, norms
+  std::unique_ptr<collectives::Communicator> dp_;                 // this rank's replicas
   std::unique_ptr<device::Device> device_;
-  std::unique_ptr<model::Model> model_;
+  std::unique_ptr<StepEngine> engine_;
   std::unique_ptr<model::Optimizer> optimizer_;
   std::unique_ptr<io::ClassificationLoader> train_classes_, eval_classes_;
   std::unique_ptr<io::TokenLoader> train_tokens_, eval_tokens_;
-  std::unique_ptr<GradientBuckets> buckets_;
   model::LrSchedule schedule_;
   std::int64_t steps_ = 0;
   double units_per_sample_ = 1;
@@ -430,6 +455,12 @@ TrainResult train(const TrainConfig& config, const mpi::Comm& world, int threads
                   const std::string& resolved_toml) {
   ScopedActivity activity("training");
   validate(config, world.size());
+  if (!config.trace.empty()) trace::enable();
+  if (config.dry_run) {
+    TrainResult result;
+    result.dry_run_plan = describe_training_plan(config, world);
+    return result;
+  }
   Job job(config, world, threads, resolved_toml);
   job.resume();
   prepare_output(job.out(), world, resolved_toml);

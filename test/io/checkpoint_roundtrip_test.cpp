@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "checkpoint_test_tensors.hpp"
+#include "dojo/common/error.hpp"
 #include "dojo/common/mpi.hpp"
 #include "dojo/io/checkpoint.hpp"
 #include "dojo/io/hdf5.hpp"
@@ -172,6 +173,86 @@ TEST(CheckpointRoundTrip, SplitPiecesLoadIntoAnyLayout) {
     }
     MPI_Barrier(world);
   }
+}
+
+// A tensor-parallel c_attn: every rank hands in three boxes of one tensor (its q, k and v rows,
+// consecutive pieces), ranks with the same group rank hand in identical boxes (replicas), and
+// tensors that only one rank holds (a pipeline stage's) are held = false elsewhere.
+TEST(CheckpointRoundTrip, SeveralBoxesPerRankAndTensorsOfSomeRanks) {
+  MPI_Comm world = dojo::test::world();
+  TempDir dir(world);
+  const int rank = rank_of(world), ranks = size_of(world);
+  const int groups = ranks % 2 == 0 ? ranks / 2 : ranks;  // tp; the rest are replicas
+  const int group_rank = rank % groups;
+  const std::int64_t rows = 2;  // rows per group and part
+  const std::vector<std::int64_t> qkv_shape = {3 * rows * groups, 5};
+  const std::vector<std::int64_t> first_shape = {5}, last_shape = {4, 3}, shared_shape = {7};
+  std::vector<float> qkv = test::whole_tensor(1, qkv_shape);
+  std::vector<float> first = test::whole_tensor(2, first_shape);
+  std::vector<float> shared = test::whole_tensor(3, shared_shape);
+  std::vector<float> last = test::whole_tensor(4, last_shape);
+
+  std::vector<std::vector<float>> boxes;
+  std::vector<TensorPiece> pieces;
+  pieces.push_back({"params/first", first_shape, {}, {}, first, rank == 0});
+  for (std::int64_t part = 0; part < 3; ++part) {
+    std::vector<std::int64_t> start = {part * rows * groups + group_rank * rows, 0};
+    std::vector<std::int64_t> count = {rows, 5};
+    boxes.push_back(test::box_of(qkv, qkv_shape, start, count));
+  }
+  for (std::int64_t part = 0; part < 3; ++part)
+    pieces.push_back({"params/qkv",
+                      qkv_shape,
+                      {part * rows * groups + group_rank * rows, 0},
+                      {rows, 5},
+                      boxes[static_cast<std::size_t>(part)],
+                      true});
+  pieces.push_back({"params/shared", shared_shape, {}, {}, shared, true});
+  pieces.push_back({"params/last", last_shape, {}, {}, last, rank == ranks - 1});
+
+  fs::path path = save_checkpoint(dir.path(), test::standard_meta(2), pieces, {}, world);
+  CheckpointReader reader(path, world);
+  EXPECT_EQ(reader.verify(), "");
+  ASSERT_EQ(reader.tensors().size(), 4u);
+  const std::vector<std::pair<std::string, const std::vector<float>*>> expected = {
+      {"params/first", &first},
+      {"params/qkv", &qkv},
+      {"params/shared", &shared},
+      {"params/last", &last}};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(reader.tensors()[i].name, expected[i].first);
+    std::vector<float> back(expected[i].second->size(), -1.0f);
+    reader.read(expected[i].first, {}, {}, back);
+    EXPECT_EQ(back, *expected[i].second) << expected[i].first;
+    EXPECT_EQ(reader.tensors()[i].checksum, test::crc_of(*expected[i].second));
+  }
+}
+
+TEST(CheckpointPieces, BoxesOfOneTensorAreConsecutive) {
+  MPI_Comm world = dojo::test::world();
+  TempDir dir(world);
+  std::vector<float> rows(3, 1.0f), other(2, 1.0f);
+  std::vector<TensorPiece> pieces = {{"params/w", {2, 3}, {0, 0}, {1, 3}, rows, true},
+                                     {"params/b", {2}, {}, {}, other, true},
+                                     {"params/w", {2, 3}, {1, 0}, {1, 3}, rows, true}};
+  try {
+    save_checkpoint(dir.path(), test::standard_meta(1), pieces, {}, world);
+    ADD_FAILURE() << "no error raised";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("params/w is handed in twice"), std::string::npos) << e.message();
+  }
+  // The same box twice from one rank is an overlap, not a replica.
+  pieces = {{"params/w", {2, 3}, {0, 0}, {1, 3}, rows, true},
+            {"params/w", {2, 3}, {0, 0}, {1, 3}, rows, true},
+            {"params/w", {2, 3}, {1, 0}, {1, 3}, rows, true}};
+  try {
+    save_checkpoint(dir.path(), test::standard_meta(1), pieces, {}, world);
+    ADD_FAILURE() << "no error raised";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("twice"), std::string::npos) << e.message();
+  }
+  MPI_Barrier(world);
+  EXPECT_TRUE(list_checkpoints(dir.path()).empty());
 }
 
 TEST(CheckpointRoundTrip, Metadata) {

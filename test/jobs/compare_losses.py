@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Compares the per-step training losses of several dojo runs (metrics.jsonl files) against the
 first one: every step's loss must agree within a relative tolerance. Exit 1 with the worst step
-otherwise. Usage: compare_losses.py --rtol 1e-5 --steps 20 REFERENCE.jsonl OTHER.jsonl..."""
+otherwise. Usage: compare_losses.py --rtol 1e-5 --steps 20 [--first 11] REFERENCE.jsonl OTHER...
+(--first: the first step compared, e.g. the step after a resumed checkpoint)."""
 import argparse
 import json
 import sys
@@ -21,6 +22,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rtol", type=float, required=True)
     parser.add_argument("--steps", type=int, required=True)
+    parser.add_argument("--first", type=int, default=1)
     parser.add_argument("reference")
     parser.add_argument("others", nargs="+")
     args = parser.parse_args()
@@ -32,7 +34,7 @@ def main():
     for path in args.others:
         other = losses(path)
         worst = max(
-            (abs(other.get(s, float("inf")) - ref[s]) / abs(ref[s]), s) for s in range(1, args.steps + 1)
+            (abs(other.get(s, float("inf")) - ref[s]) / abs(ref[s]), s) for s in range(args.first, args.steps + 1)
         )
         status = "ok" if worst[0] <= args.rtol else "FAIL"
         failed |= status == "FAIL"

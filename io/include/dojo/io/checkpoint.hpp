@@ -27,7 +27,9 @@ namespace dojo::io {
 // row-major within the box. An empty start/count means the whole tensor. Several ranks may hand
 // in the same box (replicas, as in data parallelism): it is then written once, its rows shared
 // among those ranks. Every rank names the same tensors in the same order (SPMD); a rank that holds
-// no part of a tensor says so with held = false.
+// no part of a tensor says so with one piece with held = false, and a rank that holds several
+// boxes of a tensor (tensor-parallel c_attn: its q, k and v rows) hands them in as consecutive
+// pieces with the tensor's name.
 struct TensorPiece {
   std::string name;  // dataset path in the file, e.g. "params/transformer.wte.weight"
   std::vector<std::int64_t> shape;  // logical shape; the same on every rank

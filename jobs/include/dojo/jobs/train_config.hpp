@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "dojo/runtime/process_grid.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -44,9 +46,17 @@ struct TrainConfig {
   std::int64_t eval_interval = 0;  // steps between evaluations; 0 = only at the end
   std::int64_t log_interval = 10;  // steps between progress lines
   std::uint64_t seed = 1;
-  int dp = 0;                      // data-parallel degree; 0 = every rank
-  std::string out;                 // output directory; "" = runs/slurm-<job id> or runs/train
-  double bucket_mb = 25.0;         // gradient bucket size, MiB
+  int dp = 0;                        // data-parallel degree; 0 = the ranks left by tp and pp
+  int tp = 1;                        // tensor-parallel degree (GPT)
+  int pp = 1;                        // pipeline stages (GPT)
+  std::string layout;                // "DP,TP,PP" or "dp=2,tp=2,pp=1"; "" = --dp/--tp/--pp
+  int micro_batches = 1;             // each replica's batch split into this many (GPT)
+  std::string schedule = "1f1b";     // pipeline schedule: gpipe or 1f1b
+  std::vector<std::int64_t> stages;  // blocks per pipeline stage; empty = balanced
+  bool dry_run = false;              // print layout, stages and schedules, then exit
+  std::string trace;                 // Chrome trace file; "" = no trace
+  std::string out;                   // output directory; "" = runs/slurm-<job id> or runs/train
+  double bucket_mb = 25.0;           // gradient bucket size, MiB
   std::string device = "host";
 
   // checkpoints (in <out>/checkpoints)
@@ -66,5 +76,9 @@ void add_train_options(CLI::App& command, TrainConfig& config);
 // A user error naming the field when a value is impossible (checks that need the data set, such
 // as the batch against the split's size, happen when the data is opened).
 void validate(const TrainConfig& config, int world_size);
+
+// The process grid the run uses: --layout, else --dp/--tp/--pp (dp 0 = the ranks left over). A
+// user error when it does not fit the job's ranks or the model.
+runtime::Layout resolved_layout(const TrainConfig& config, int world_size);
 
 }  // namespace dojo::jobs

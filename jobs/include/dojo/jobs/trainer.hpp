@@ -19,6 +19,7 @@ struct TrainResult {
   std::string metrics_path;     // metrics.jsonl (rank 0)
   std::string checkpoint;       // the last checkpoint written or resumed from; "" when none
   std::string stopped_by;       // the signal that stopped the run early; "" when it finished
+  std::string dry_run_plan;     // --dry-run: what the run would do (nothing was trained)
 };
 
 // Collective over `world`. `threads`: compute threads for this rank's device. `resolved_toml`: the
