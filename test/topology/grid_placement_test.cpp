@@ -95,8 +95,8 @@ INSTANTIATE_TEST_SUITE_P(Layouts, GridPlacementOnLayouts, ::testing::ValuesIn(kC
 
 // Layouts that fit: tp in a tile row, pp stages one hop apart, dp groups a full lattice.
 TEST(GridPlacement, NeatLayoutsPutStagesOnNeighbouringChipsAndReplicasOnALattice) {
-  const Case neat[] = {{1, 1, {1, 5, 5}}, {2, 2, {4, 5, 5}}, {2, 2, {5, 5, 4}},
-                       {2, 2, {1, 5, 20}}, {2, 2, {2, 5, 10}}, {1, 1, {5, 5, 1}}};
+  const Case neat[] = {{1, 1, {1, 5, 5}}, {2, 2, {4, 5, 5}}, {2, 2, {1, 5, 20}},
+                       {2, 2, {2, 5, 10}}, {1, 1, {5, 5, 1}}, {2, 2, {20, 5, 1}}};
   for (const Case& c : neat) {
     SCOPED_TRACE(name_of(c));
     const Machine machine = tiles(c.tiles_x, c.tiles_y);
@@ -126,6 +126,20 @@ TEST(GridPlacement, NeatLayoutsPutStagesOnNeighbouringChipsAndReplicasOnALattice
       EXPECT_EQ(lattice->cols * lattice->rows, c.shape.dp);
     }
   }
+}
+
+// (5,5,4) on 2 x 2 tiles does not fit neatly: 4 stages do not divide a column of 10 tensor groups,
+// so each chain is a 2 x 2 block of groups with one sideways step across a tile edge.
+TEST(GridPlacement, FourStagesOnTenRowsTakeOneSidewaysStep) {
+  const Machine machine = tiles(2, 2);
+  const Placement placement = Placement::snake(machine, 100);
+  const GridPlacement grid = mesh_grid_placement(machine, placement, {5, 5, 4});
+  const GridHopSummary hops = grid_hop_summary(machine, placement, grid);
+  EXPECT_DOUBLE_EQ(hops.tp.mean, 1.0);
+  EXPECT_NEAR(hops.pp.mean, (1 + 5 + 1) / 3.0, 1e-12);
+  EXPECT_LT(hops.pp.mean, grid_hop_summary(machine, placement, axis_major_grid({5, 5, 4})).pp.mean);
+  for (const std::vector<int>& group : grid.groups(GridAxis::dp))
+    EXPECT_TRUE(group_lattice(placement, group).has_value());
 }
 
 TEST(GridPlacement, OneTileOneReplicaIsRowsOfTensorGroupsStackedByStage) {
