@@ -7,11 +7,11 @@
 
 #include "commands.hpp"
 #include "dojo/runtime/mesh_grid.hpp"
-#include "table.hpp"
 #include "dojo/topology/machine_options.hpp"
 #include "dojo/topology/placement.hpp"
 #include "dojo/topology/render.hpp"
 #include "dojo/topology/simgrid_platform.hpp"
+#include "table.hpp"
 
 namespace dojo::cli {
 namespace {
@@ -148,17 +148,18 @@ class TopologyCommand final : public Command {
     const topology::GridHopSummary mesh = plan.hops(), fallback = plan.default_hops();
     Table table({"axis", "degree", "neighbour pairs", "mean hops", "max hops", "default mean",
                  "default max", "group 0 geometry"});
-    const std::map<runtime::Axis, std::string> neighbours = {
-        {runtime::Axis::tp, "tp t,t+1"}, {runtime::Axis::pp, "pp p,p+1"},
-        {runtime::Axis::dp, "dp ring"}};
+    const std::map<runtime::Axis, std::string> neighbours = {{runtime::Axis::tp, "tp t,t+1"},
+                                                             {runtime::Axis::pp, "pp p,p+1"},
+                                                             {runtime::Axis::dp, "dp ring"}};
     for (runtime::Axis axis : {runtime::Axis::tp, runtime::Axis::pp, runtime::Axis::dp}) {
       const topology::AxisHops& hops = mesh[runtime::grid_axis(axis)];
       const topology::AxisHops& old = fallback[runtime::grid_axis(axis)];
       const collectives::MeshGeometry geometry = plan.geometry(axis, {});
-      table.add({neighbours.at(axis), std::to_string(layout.degree(axis)),
-                 std::to_string(hops.pairs), fixed(hops.mean, 2), std::to_string(hops.max),
-                 fixed(old.mean, 2), std::to_string(old.max),
-                 str(geometry.columns, " x ", geometry.rows, geometry.is_full() ? "" : " partial")});
+      table.add(
+          {neighbours.at(axis), std::to_string(layout.degree(axis)), std::to_string(hops.pairs),
+           fixed(hops.mean, 2), std::to_string(hops.max), fixed(old.mean, 2),
+           std::to_string(old.max),
+           str(geometry.columns, " x ", geometry.rows, geometry.is_full() ? "" : " partial")});
     }
     table.print(std::cout);
     std::cout << "hops between neighbours in each group; default = tp fastest, then dp, then pp, "
@@ -180,7 +181,7 @@ class TopologyCommand final : public Command {
   CLI::App* platform_ = nullptr;
   PlacementOptions show_options_, platform_options_;
   int max_width_ = 160;
-  std::string layout_text_;     // dp,tp,pp for `show --layout`; empty: draw ranks
+  std::string layout_text_;      // dp,tp,pp for `show --layout`; empty: draw ranks
   std::string label_ = "coord";  // what a chip shows with --layout
   std::string xml_path_, hostfile_path_;
 };

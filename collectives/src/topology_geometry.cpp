@@ -82,11 +82,11 @@ MeshGeometry group_mesh_geometry(const topology::Machine& machine,
   const topology::Chip origin = lattice->origin;
   LinkCost link{0.0, 0.0};
   if (lattice->cols > 1)
-    link = slower_link(link, route_as_link(machine, origin,
-                                           {origin.gx + lattice->stride_x, origin.gy}));
+    link = slower_link(link,
+                       route_as_link(machine, origin, {origin.gx + lattice->stride_x, origin.gy}));
   if (lattice->rows > 1)
-    link = slower_link(link, route_as_link(machine, origin,
-                                           {origin.gx, origin.gy + lattice->stride_y}));
+    link = slower_link(link,
+                       route_as_link(machine, origin, {origin.gx, origin.gy + lattice->stride_y}));
   g.intra_tile = link;
   g.tile_edge = link;
   return g;

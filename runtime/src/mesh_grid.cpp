@@ -27,7 +27,7 @@ topology::GridShape grid_shape(const Layout& layout) {
 }
 
 topology::GridAxis grid_axis(Axis axis) {
-  return axis == Axis::dp ? topology::GridAxis::dp
+  return axis == Axis::dp   ? topology::GridAxis::dp
          : axis == Axis::tp ? topology::GridAxis::tp
                             : topology::GridAxis::pp;
 }
@@ -51,7 +51,8 @@ topology::Placement job_placement(const mpi::Comm& world, const topology::Machin
   DOJO_CHECK_MPI(MPI_Allgather(mine, 2, MPI_INT, all.data(), 2, MPI_INT, world.get()));
   std::vector<topology::NodeSlot> slots;
   for (int r = 0; r < world.size(); ++r)
-    slots.push_back({all[static_cast<std::size_t>(2 * r)], all[static_cast<std::size_t>(2 * r + 1)]});
+    slots.push_back(
+        {all[static_cast<std::size_t>(2 * r)], all[static_cast<std::size_t>(2 * r + 1)]});
   return topology::Placement::from_slurm(machine, slots, ranks_per_node);
 }
 

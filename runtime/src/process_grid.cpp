@@ -107,8 +107,8 @@ std::string MeshGridOrder::name() const {
 
 void MeshGridOrder::require_layout(const Layout& layout) const {
   if (layout.dp != layout_.dp || layout.tp != layout_.tp || layout.pp != layout_.pp)
-    internal_error(str("mesh order made for ", to_string(layout_), " used with ",
-                       to_string(layout)));
+    internal_error(
+        str("mesh order made for ", to_string(layout_), " used with ", to_string(layout)));
 }
 
 int MeshGridOrder::rank_of(const Layout& layout, const GridCoord& coord) const {

@@ -38,9 +38,9 @@ std::string name_of(const Case& c) {
 // Layouts on one tile and on 2 x 2 tiles, neat ones and awkward ones (primes, tp not dividing a
 // tile row, fewer ranks than chips).
 const Case kCases[] = {
-    {1, 1, {1, 5, 5}}, {1, 1, {5, 5, 1}}, {1, 1, {5, 1, 5}},  {1, 1, {25, 1, 1}},
-    {1, 1, {1, 1, 25}}, {1, 1, {1, 25, 1}}, {1, 1, {1, 5, 1}}, {1, 1, {2, 5, 1}},
-    {1, 1, {3, 2, 4}},  {1, 1, {2, 2, 2}},  {1, 1, {7, 1, 1}}, {1, 1, {1, 5, 3}},
+    {1, 1, {1, 5, 5}},  {1, 1, {5, 5, 1}},  {1, 1, {5, 1, 5}},  {1, 1, {25, 1, 1}},
+    {1, 1, {1, 1, 25}}, {1, 1, {1, 25, 1}}, {1, 1, {1, 5, 1}},  {1, 1, {2, 5, 1}},
+    {1, 1, {3, 2, 4}},  {1, 1, {2, 2, 2}},  {1, 1, {7, 1, 1}},  {1, 1, {1, 5, 3}},
     {2, 2, {4, 5, 5}},  {2, 2, {5, 5, 4}},  {2, 2, {1, 5, 20}}, {2, 2, {20, 5, 1}},
     {2, 2, {2, 5, 10}}, {2, 2, {4, 25, 1}}, {2, 2, {2, 2, 25}}, {2, 2, {10, 10, 1}},
     {2, 2, {2, 5, 5}},  {2, 2, {3, 5, 5}},  {2, 2, {1, 4, 25}}, {2, 2, {6, 2, 8}},
@@ -68,8 +68,7 @@ TEST_P(GridPlacementOnLayouts, NeverWorseThanTheDefaultOrder) {
   const Placement placement = Placement::snake(machine, c.shape.size());
   const GridHopSummary mesh =
       grid_hop_summary(machine, placement, mesh_grid_placement(machine, placement, c.shape));
-  const GridHopSummary fallback =
-      grid_hop_summary(machine, placement, axis_major_grid(c.shape));
+  const GridHopSummary fallback = grid_hop_summary(machine, placement, axis_major_grid(c.shape));
   EXPECT_TRUE(at_least_as_good(mesh, fallback));
   // The two axes with per-layer traffic never get worse.
   EXPECT_LE(mesh.tp.mean, fallback.tp.mean + 1e-12);
@@ -95,7 +94,7 @@ INSTANTIATE_TEST_SUITE_P(Layouts, GridPlacementOnLayouts, ::testing::ValuesIn(kC
 
 // Layouts that fit: tp in a tile row, pp stages one hop apart, dp groups a full lattice.
 TEST(GridPlacement, NeatLayoutsPutStagesOnNeighbouringChipsAndReplicasOnALattice) {
-  const Case neat[] = {{1, 1, {1, 5, 5}}, {2, 2, {4, 5, 5}}, {2, 2, {1, 5, 20}},
+  const Case neat[] = {{1, 1, {1, 5, 5}},  {2, 2, {4, 5, 5}}, {2, 2, {1, 5, 20}},
                        {2, 2, {2, 5, 10}}, {1, 1, {5, 5, 1}}, {2, 2, {20, 5, 1}}};
   for (const Case& c : neat) {
     SCOPED_TRACE(name_of(c));
@@ -198,8 +197,9 @@ TEST(GridPlacement, DeadChipsFallBackToTheDefaultOrder) {
 TEST(GridPlacement, AWrongProductIsAUserErrorNamingTheFix) {
   const Machine machine = preset_machine("tile");
   const Placement placement = Placement::snake(machine, 24);
-  const std::string message =
-      user_error_message([&] { mesh_grid_placement(machine, placement, {5, 5, 1}); });
+  const std::string message = user_error_message([&] {
+    mesh_grid_placement(machine, placement, {5, 5, 1});
+  });
   EXPECT_NE(message.find("needs 25 ranks but 24"), std::string::npos) << message;
 }
 

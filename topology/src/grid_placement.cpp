@@ -99,12 +99,13 @@ const AxisHops& GridHopSummary::operator[](GridAxis axis) const {
 GridHopSummary grid_hop_summary(const Machine& machine, const Placement& placement,
                                 const GridPlacement& grid) {
   if (placement.num_ranks() != grid.num_ranks())
-    internal_error(str("hop summary: placement of ", placement.num_ranks(),
-                       " ranks, grid of ", grid.num_ranks()));
+    internal_error(str("hop summary: placement of ", placement.num_ranks(), " ranks, grid of ",
+                       grid.num_ranks()));
   GridHopSummary summary;
   for (GridAxis axis : {GridAxis::tp, GridAxis::pp, GridAxis::dp}) {
-    AxisHops& hops = axis == GridAxis::dp ? summary.dp : axis == GridAxis::tp ? summary.tp
-                                                                              : summary.pp;
+    AxisHops& hops = axis == GridAxis::dp   ? summary.dp
+                     : axis == GridAxis::tp ? summary.tp
+                                            : summary.pp;
     long long total = 0;
     auto count = [&](int a, int b) {
       const Chip from = placement.chip_of(a), to = placement.chip_of(b);

@@ -84,8 +84,8 @@ Region occupied_region(const Placement& placement) {
   region.rank_at.assign(static_cast<std::size_t>(region.width * region.height), -1);
   for (int rank = 0; rank < placement.num_ranks(); ++rank) {
     const Chip chip = placement.chip_of(rank);
-    region.rank_at[static_cast<std::size_t>((chip.gy - min_y) * region.width +
-                                            (chip.gx - min_x))] = rank;
+    region.rank_at[static_cast<std::size_t>((chip.gy - min_y) * region.width + (chip.gx - min_x))] =
+        rank;
   }
   return region;
 }
@@ -107,9 +107,10 @@ std::string describe(const Cut& cut, int blocks_x, int blocks_y, int dp) {
                     ? (cut.chain_columns_first ? " (snake down columns)" : " (snake along rows)")
                     : "");
   if (dp > 1)
-    text += blocks_x * blocks_y == dp ? str(", dp ", blocks_x, " x ", blocks_y, " lattice of replicas")
-                                      : str(", dp ", dp, " replicas in ", blocks_x, " x ", blocks_y,
-                                            " blocks (some empty)");
+    text +=
+        blocks_x * blocks_y == dp
+            ? str(", dp ", blocks_x, " x ", blocks_y, " lattice of replicas")
+            : str(", dp ", dp, " replicas in ", blocks_x, " x ", blocks_y, " blocks (some empty)");
   return text;
 }
 
@@ -126,13 +127,15 @@ std::optional<GridPlacement> place_with_cut(const Region& region, const GridShap
     for (int y = 0; y < block_h; ++y)
       for (int x = 0; x < block_w; ++x)
         placed += region.at(block.first * block_w + x, block.second * block_h + y) >= 0 ? 1 : 0;
-    if (placed == block_w * block_h) replicas.push_back(block);
-    else if (placed != 0) return std::nullopt;
+    if (placed == block_w * block_h)
+      replicas.push_back(block);
+    else if (placed != 0)
+      return std::nullopt;
   }
   if (static_cast<int>(replicas.size()) != shape.dp) return std::nullopt;
 
-  const std::vector<Cell> stages = snake_walk(cut.chain_cols, cut.chain_rows,
-                                              cut.chain_columns_first);
+  const std::vector<Cell> stages =
+      snake_walk(cut.chain_cols, cut.chain_rows, cut.chain_columns_first);
   const std::vector<Cell> members = snake_walk(cut.unit_cols, cut.unit_rows, false);
   std::vector<GridPoint> points(static_cast<std::size_t>(shape.size()));
   for (int dp = 0; dp < shape.dp; ++dp)

@@ -71,10 +71,10 @@ GridPlacement mesh_grid_placement(const Machine& machine, const Placement& place
 
 // Mean and largest hop distance between neighbours along one axis.
 struct AxisHops {
-  int pairs = 0;        // neighbour pairs counted (0 when the axis has degree 1)
-  double mean = 0;      // hops, mean over the pairs
-  int max = 0;          // hops
-  int tile_edges = 0;   // pairs whose route crosses at least one tile edge
+  int pairs = 0;       // neighbour pairs counted (0 when the axis has degree 1)
+  double mean = 0;     // hops, mean over the pairs
+  int max = 0;         // hops
+  int tile_edges = 0;  // pairs whose route crosses at least one tile edge
 };
 
 // Neighbours per axis: tp members t and t+1 (a chain: the row of a tile has no closing link),

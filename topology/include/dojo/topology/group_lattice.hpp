@@ -15,11 +15,11 @@
 namespace dojo::topology {
 
 struct GroupLattice {
-  Chip origin;       // north-west point of the lattice
-  int cols = 1;      // points along x
-  int rows = 1;      // points along y
-  int stride_x = 1;  // chips between neighbouring points along x (1 when cols == 1)
-  int stride_y = 1;  // chips between neighbouring points along y (1 when rows == 1)
+  Chip origin;              // north-west point of the lattice
+  int cols = 1;             // points along x
+  int rows = 1;             // points along y
+  int stride_x = 1;         // chips between neighbouring points along x (1 when cols == 1)
+  int stride_y = 1;         // chips between neighbouring points along y (1 when rows == 1)
   std::vector<int> col_of;  // (members) lattice column of group member k
   std::vector<int> row_of;  // (members) lattice row of group member k
 
