@@ -82,6 +82,46 @@ GridCoord AxisMajorOrder::coord_of(const Layout& layout, int rank) const {
   return coord;
 }
 
+MeshGridOrder::MeshGridOrder(Layout layout, std::vector<GridCoord> coord_of_rank,
+                             std::string description)
+    : layout_(layout),
+      coord_of_rank_(std::move(coord_of_rank)),
+      description_(std::move(description)) {
+  check(static_cast<int>(coord_of_rank_.size()) == layout_.ranks(), "mesh order: a point per rank");
+  const AxisMajorOrder dense;  // numbers the points 0..ranks-1
+  rank_of_point_.assign(coord_of_rank_.size(), -1);
+  for (int rank = 0; rank < layout_.ranks(); ++rank) {
+    const GridCoord& c = coord_of_rank_[static_cast<std::size_t>(rank)];
+    check(c.dp >= 0 && c.dp < layout_.dp && c.tp >= 0 && c.tp < layout_.tp && c.pp >= 0 &&
+              c.pp < layout_.pp,
+          "mesh order: points inside the grid");
+    int& slot = rank_of_point_[static_cast<std::size_t>(dense.rank_of(layout_, c))];
+    check(slot == -1, "mesh order: each point taken once");
+    slot = rank;
+  }
+}
+
+std::string MeshGridOrder::name() const {
+  return str("mesh: ", description_);
+}
+
+void MeshGridOrder::require_layout(const Layout& layout) const {
+  if (layout.dp != layout_.dp || layout.tp != layout_.tp || layout.pp != layout_.pp)
+    internal_error(
+        str("mesh order made for ", to_string(layout_), " used with ", to_string(layout)));
+}
+
+int MeshGridOrder::rank_of(const Layout& layout, const GridCoord& coord) const {
+  require_layout(layout);
+  return rank_of_point_[static_cast<std::size_t>(AxisMajorOrder().rank_of(layout, coord))];
+}
+
+GridCoord MeshGridOrder::coord_of(const Layout& layout, int rank) const {
+  require_layout(layout);
+  check(rank >= 0 && rank < layout.ranks(), "mesh order: rank inside the job");
+  return coord_of_rank_[static_cast<std::size_t>(rank)];
+}
+
 ProcessGrid::ProcessGrid(const mpi::Comm& world, Layout layout,
                          std::shared_ptr<const RankOrder> order)
     : layout_(layout), order_(std::move(order)) {

@@ -23,4 +23,14 @@ MeshGeometry mesh_geometry_from(const topology::Machine& machine,
 MeshGeometry mesh_geometry_from(const topology::Machine& machine,
                                 const topology::Placement& placement, std::span<const int> ranks);
 
+// The geometry mesh algorithms should use for one group of a grid placement (a tensor-parallel,
+// pipeline or data-parallel group; member k = ranks[k]): the rectangle of mesh_geometry_from when
+// the chips fill one; when they form a strided lattice (data-parallel replicas one block apart), a
+// coarse cols x rows mesh whose every link is the multi-hop route between lattice neighbours,
+// priced as the slower of the x and y routes (latency: the route's sum; bandwidth: its slowest
+// link) and treated as one tile; else the partial geometry of mesh_geometry_from. The coarse mesh
+// does not model the links its routes share with other groups.
+MeshGeometry group_mesh_geometry(const topology::Machine& machine,
+                                 const topology::Placement& placement, std::span<const int> ranks);
+
 }  // namespace dojo::collectives

@@ -1,11 +1,13 @@
 // The 3D process grid of data (dp), tensor (tp) and pipeline (pp) parallelism: which rank holds
 // which coordinates, and a communicator for each axis and each pair of axes. Rank order is a
-// swappable policy; the default is Megatron's (tp fastest, then dp, then pp).
+// swappable policy; the default is Megatron's (tp fastest, then dp, then pp), and MeshGridOrder
+// takes a table made from a placement on the mesh.
 #pragma once
 
 #include <array>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "dojo/common/mpi.hpp"
 
@@ -52,6 +54,25 @@ class AxisMajorOrder final : public RankOrder {
 
  private:
   std::array<Axis, 3> order_;
+};
+
+// An explicit table, e.g. from a placement on the mesh (mesh_grid.hpp): coord_of_rank[r] is rank
+// r's grid point. Built for one layout; a table that is not a bijection onto the layout's grid is
+// an internal error.
+class MeshGridOrder final : public RankOrder {
+ public:
+  MeshGridOrder(Layout layout, std::vector<GridCoord> coord_of_rank, std::string description);
+  std::string name() const override;  // "mesh: <description>"
+  int rank_of(const Layout& layout, const GridCoord& coord) const override;
+  GridCoord coord_of(const Layout& layout, int rank) const override;
+
+ private:
+  void require_layout(const Layout& layout) const;
+
+  Layout layout_;
+  std::vector<GridCoord> coord_of_rank_;  // (ranks)
+  std::vector<int> rank_of_point_;        // (dp * tp * pp) by AxisMajorOrder's rank of the point
+  std::string description_;
 };
 
 class ProcessGrid {
