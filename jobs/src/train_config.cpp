@@ -122,6 +122,12 @@ void add_train_options(CLI::App& c, TrainConfig& t) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   r->add_option("--device", t.device, "Device: host, or a plugin name")->capture_default_str();
+  r->add_option("--placement", t.placement,
+                "Which rank takes which (dp, tp, pp) coordinate: mesh (tensor-parallel groups on "
+                "neighbouring chips, pipeline stages along the mesh; see dojo topology show "
+                "--layout) or rank-order (tp fastest, then dp, then pp, as Megatron)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"mesh", "rank-order"}));
 
   auto* k = group("Checkpoints");
   k->add_option("--checkpoint-every", t.checkpoint_every,

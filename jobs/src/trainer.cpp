@@ -30,6 +30,7 @@
 #include "dojo/model/mlp.hpp"
 #include "dojo/model/optimizer.hpp"
 #include "dojo/runtime/pipeline.hpp"
+#include "dojo/runtime/mesh_grid.hpp"
 #include "dojo/runtime/process_grid.hpp"
 #include "step_engine.hpp"
 #include "training_plan.hpp"
@@ -92,12 +93,43 @@ struct EvalResult {
   double accuracy = -1;
 };
 
+// The process grid. With --placement mesh the ranks' grid coordinates follow the Dojo mesh
+// (runtime/mesh_grid.hpp): the job's ranks sit on chips in Slurm node order (snake order within a
+// node), tensor-parallel groups take neighbouring chips, pipeline stages follow the mesh.
+runtime::ProcessGrid make_grid(const TrainConfig& config, const mpi::Comm& world) {
+  const runtime::Layout layout = resolved_layout(config, world.size());
+  if (config.placement != "mesh" || layout.ranks() == 1) return runtime::ProcessGrid(world, layout);
+  ScopedActivity activity("placing the process grid on the mesh");
+  const mpi::Comm node = world.split_shared(world.rank());
+  const int local_rank = node.rank();
+  const mpi::Comm leaders = world.split(local_rank == 0 ? 0 : MPI_UNDEFINED, world.rank());
+  int node_index = local_rank == 0 ? leaders.rank() : 0;
+  DOJO_CHECK_MPI(MPI_Bcast(&node_index, 1, MPI_INT, 0, node.get()));
+  int ranks_per_node = node.size();
+  DOJO_CHECK_MPI(
+      MPI_Allreduce(MPI_IN_PLACE, &ranks_per_node, 1, MPI_INT, MPI_MAX, world.get()));
+  const int nodes_count = [&] {
+    int n = local_rank == 0 ? 1 : 0;
+    DOJO_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, &n, 1, MPI_INT, MPI_SUM, world.get()));
+    return n;
+  }();
+  const topology::Machine machine = runtime::machine_for_job(nodes_count * ranks_per_node);
+  const topology::Placement placement =
+      runtime::job_placement(world, machine, node_index, local_rank, ranks_per_node);
+  const runtime::MeshGridPlan plan(machine, placement, layout);
+  const auto hops = plan.hops(), was = plan.default_hops();
+  log::info("placement on the mesh (", machine.num_tiles(), " tile(s)): mean hops between ",
+            "neighbours tp ", hops.tp.mean, ", pp ", hops.pp.mean, ", dp ", hops.dp.mean,
+            " (rank order: ", was.tp.mean, ", ", was.pp.mean, ", ", was.dp.mean, ")");
+  return runtime::make_process_grid(world, plan);
+}
+
 class Job {
  public:
   Job(const TrainConfig& config, const mpi::Comm& world, int threads, std::string resolved_toml)
       : config_(config),
         world_(world),
-        grid_(world, resolved_layout(config, world.size())),
+        grid_(make_grid(config, world)),
         out_(output_directory(config)),
         checkpoint_dir_(std::filesystem::path(out_) / "checkpoints"),
         resolved_toml_(std::move(resolved_toml)) {

@@ -58,6 +58,7 @@ struct TrainConfig {
   std::string out;                   // output directory; "" = runs/slurm-<job id> or runs/train
   double bucket_mb = 25.0;           // gradient bucket size, MiB
   std::string device = "host";
+  std::string placement = "mesh";  // grid coordinates of ranks: mesh (topology) or rank-order
 
   // checkpoints (in <out>/checkpoints)
   std::int64_t checkpoint_every = 0;  // steps between checkpoints; 0 = off
