@@ -79,8 +79,8 @@ class Gpt3dEngine final : public StepEngine {
         options_(options),
         stage_index_(grid.coord().pp),
         stages_(grid.layout().pp),
-        tp_(grid.axis(Axis::tp).get()),
-        dp_(grid.axis(Axis::dp).get()),
+        tp_(grid.axis(Axis::tp).get(), options.tp_collectives),
+        dp_(grid.axis(Axis::dp).get(), options.dp_collectives),
         model_parallel_(grid.pair(Axis::tp, Axis::pp).get()) {
     auto ranges = gpt_stage_ranges(config, stages_, options);
     auto partition =

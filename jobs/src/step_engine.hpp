@@ -58,6 +58,8 @@ struct PipelineOptions {
   runtime::PipelineScheduleKind schedule = runtime::PipelineScheduleKind::one_f_one_b;
   std::vector<std::int64_t> layers_per_stage;  // empty = balanced_stages
   std::int64_t bucket_floats = 1;
+  collectives::Config tp_collectives;  // the groups' collectives (mesh geometry from the placement)
+  collectives::Config dp_collectives;
 };
 
 // The GPT on the grid's (dp, tp, pp) layout: this rank's stage and tensor-parallel shard.

@@ -93,12 +93,14 @@ struct EvalResult {
   double accuracy = -1;
 };
 
-// The process grid. With --placement mesh the ranks' grid coordinates follow the Dojo mesh
-// (runtime/mesh_grid.hpp): the job's ranks sit on chips in Slurm node order (snake order within a
-// node), tensor-parallel groups take neighbouring chips, pipeline stages follow the mesh.
-runtime::ProcessGrid make_grid(const TrainConfig& config, const mpi::Comm& world) {
+// The grid's placement on the mesh (--placement mesh; runtime/mesh_grid.hpp): the job's ranks sit
+// on chips in Slurm node order (snake order within a node), tensor-parallel groups take
+// neighbouring chips, pipeline stages follow the mesh, data-parallel replicas form lattices whose
+// geometry the collectives' mesh algorithms use. nullopt with --placement rank-order or 1 rank.
+std::optional<runtime::MeshGridPlan> plan_placement(const TrainConfig& config,
+                                                    const mpi::Comm& world) {
   const runtime::Layout layout = resolved_layout(config, world.size());
-  if (config.placement != "mesh" || layout.ranks() == 1) return runtime::ProcessGrid(world, layout);
+  if (config.placement != "mesh" || layout.ranks() == 1) return std::nullopt;
   ScopedActivity activity("placing the process grid on the mesh");
   const mpi::Comm node = world.split_shared(world.rank());
   const int local_rank = node.rank();
@@ -108,20 +110,23 @@ runtime::ProcessGrid make_grid(const TrainConfig& config, const mpi::Comm& world
   int ranks_per_node = node.size();
   DOJO_CHECK_MPI(
       MPI_Allreduce(MPI_IN_PLACE, &ranks_per_node, 1, MPI_INT, MPI_MAX, world.get()));
-  const int nodes_count = [&] {
-    int n = local_rank == 0 ? 1 : 0;
-    DOJO_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, &n, 1, MPI_INT, MPI_SUM, world.get()));
-    return n;
-  }();
+  int nodes_count = local_rank == 0 ? 1 : 0;
+  DOJO_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, &nodes_count, 1, MPI_INT, MPI_SUM, world.get()));
   const topology::Machine machine = runtime::machine_for_job(nodes_count * ranks_per_node);
   const topology::Placement placement =
       runtime::job_placement(world, machine, node_index, local_rank, ranks_per_node);
-  const runtime::MeshGridPlan plan(machine, placement, layout);
+  runtime::MeshGridPlan plan(machine, placement, layout);
   const auto hops = plan.hops(), was = plan.default_hops();
   log::info("placement on the mesh (", machine.num_tiles(), " tile(s)): mean hops between ",
             "neighbours tp ", hops.tp.mean, ", pp ", hops.pp.mean, ", dp ", hops.dp.mean,
             " (rank order: ", was.tp.mean, ", ", was.pp.mean, ", ", was.dp.mean, ")");
-  return runtime::make_process_grid(world, plan);
+  return plan;
+}
+
+runtime::ProcessGrid make_grid(const TrainConfig& config, const mpi::Comm& world,
+                               const std::optional<runtime::MeshGridPlan>& plan) {
+  if (plan) return runtime::make_process_grid(world, *plan);
+  return runtime::ProcessGrid(world, resolved_layout(config, world.size()));
 }
 
 class Job {
@@ -129,7 +134,8 @@ class Job {
   Job(const TrainConfig& config, const mpi::Comm& world, int threads, std::string resolved_toml)
       : config_(config),
         world_(world),
-        grid_(make_grid(config, world)),
+        plan_(plan_placement(config, world)),
+        grid_(make_grid(config, world, plan_)),
         out_(output_directory(config)),
         checkpoint_dir_(std::filesystem::path(out_) / "checkpoints"),
         resolved_toml_(std::move(resolved_toml)) {
@@ -148,7 +154,7 @@ class Job {
     // Every rank of a replica (its tp and pp ranks) reads the same shard of each batch.
     const mpi::Comm& dp_comm = grid_.axis(runtime::Axis::dp);
     world_collectives_ = std::make_unique<collectives::Communicator>(world.get());
-    dp_ = std::make_unique<collectives::Communicator>(dp_comm.get());
+    dp_ = std::make_unique<collectives::Communicator>(dp_comm.get(), geometry(runtime::Axis::dp));
     device::DeviceOptions device_options;
     device_options.threads = threads;
     device_ = device::open(config.device, device_options);
@@ -178,7 +184,10 @@ class Job {
       units_per_sample_ = 1;
     } else {
       const model::GptConfig g = gpt_config(config, info_.vocab_size);
-      engine_ = make_gpt_3d_engine(*device_, g, grid_, pipeline_options(config, bucket_floats));
+      PipelineOptions options = pipeline_options(config, bucket_floats);
+      options.tp_collectives = geometry(runtime::Axis::tp);
+      options.dp_collectives = geometry(runtime::Axis::dp);
+      engine_ = make_gpt_3d_engine(*device_, g, grid_, options);
       train_options.context_length = eval_options.context_length = config.context;
       train_tokens_ = std::make_unique<io::TokenLoader>(train_options, dp_comm.get());
       eval_tokens_ = std::make_unique<io::TokenLoader>(eval_options, dp_comm.get());
@@ -380,6 +389,14 @@ class Job {
     }
   }
 
+  // The collectives' configuration of this rank's `axis` group: its mesh geometry under the mesh
+  // placement, else the default.
+  collectives::Config geometry(runtime::Axis axis) const {
+    collectives::Config c;
+    if (plan_) c.geometry = plan_->geometry(axis, grid_.coord());
+    return c;
+  }
+
   static PipelineOptions pipeline_options(const TrainConfig& config, std::int64_t bucket_floats) {
     PipelineOptions options;
     options.micro_batches = config.micro_batches;
@@ -457,6 +474,7 @@ class Job {
 
   const TrainConfig& config_;
   const mpi::Comm& world_;
+  std::optional<runtime::MeshGridPlan> plan_;
   runtime::ProcessGrid grid_;
   std::string out_;
   std::filesystem::path checkpoint_dir_;
