@@ -14,6 +14,7 @@
 
 #include "dojo/common/error.hpp"
 #include "dojo/common/trace.hpp"
+#include "dojo/common/watchdog.hpp"
 #include "dojo/jobs/gradient_buckets.hpp"
 #include "dojo/model/gpt_stage.hpp"
 #include "step_engine.hpp"
@@ -154,7 +155,8 @@ class Gpt3dEngine final : public StepEngine {
   }
 
   float evaluate(const model::TensorView& inputs, const model::TensorView& targets) override {
-    // Forward only, one micro-batch of the whole replica batch, blocking hand-over.
+    // Forward only, one micro-batch of the whole replica batch, blocking hand-over (under the hang
+    // watchdog: a stage that never sends ends the job, naming the rank and the batch).
     const std::int64_t B = inputs.shape().dims()[0], T = inputs.shape().dims()[1];
     const std::int64_t floats = B * T * config_.channels;
     MPI_Comm pp = grid_.axis(Axis::pp).get();
@@ -162,6 +164,7 @@ class Gpt3dEngine final : public StepEngine {
     model::TensorView in = inputs;
     if (!stage_->first_stage()) {
       host_.resize(static_cast<std::size_t>(floats));
+      watchdog::Wait wait("evaluation recv_forward", eval_calls_);
       DOJO_CHECK_MPI(MPI_Recv(host_.data(), static_cast<int>(floats), MPI_FLOAT, stage_index_ - 1,
                               kTag, pp, MPI_STATUS_IGNORE));
       in = upload(eval_input_, host_.data(), {B, T, config_.channels});
@@ -171,9 +174,11 @@ class Gpt3dEngine final : public StepEngine {
       host_.resize(static_cast<std::size_t>(floats));
       device_.copy_to_host(host_.data(), stage_->output(0).raw(),
                            static_cast<std::size_t>(floats) * sizeof(float));
+      watchdog::Wait wait("evaluation send_forward", eval_calls_);
       DOJO_CHECK_MPI(
           MPI_Send(host_.data(), static_cast<int>(floats), MPI_FLOAT, stage_index_ + 1, kTag, pp));
     }
+    ++eval_calls_;
     stage_->release(0);
     return reports_loss() ? loss : NAN;
   }
@@ -305,6 +310,7 @@ class Gpt3dEngine final : public StepEngine {
   model::Tensor device_input_, device_output_grad_;  // (B/m, T, C) device copies
   model::Tensor eval_input_;                         // (B, T, C)
   std::vector<float> host_;                          // evaluation hand-over, (B, T, C)
+  std::uint64_t eval_calls_ = 0;                     // evaluation batches, for the watchdog
 };
 
 }  // namespace
