@@ -33,7 +33,7 @@ class TrainCommand final : public Command {
     apply_config_file(*command_, config_path_);
     std::string resolved = command_->config_to_str(true, false);
     if (rt.rank() == 0) std::cout << "# resolved configuration\n" << resolved << std::flush;
-    auto result = jobs::train(config_, rt.world(), rt.threads().threads, resolved);
+    auto result = jobs::train(config_, rt, resolved);
     if (config_.dry_run) {
       if (rt.rank() == 0) std::cout << "# dry run: nothing trained\n" << result.dry_run_plan;
       return 0;

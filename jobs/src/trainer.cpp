@@ -32,6 +32,7 @@
 #include "dojo/runtime/pipeline.hpp"
 #include "dojo/runtime/mesh_grid.hpp"
 #include "dojo/runtime/process_grid.hpp"
+#include "dojo/runtime/runtime.hpp"
 #include "step_engine.hpp"
 #include "training_plan.hpp"
 
@@ -98,26 +99,13 @@ struct EvalResult {
 // neighbouring chips, pipeline stages follow the mesh, data-parallel replicas form lattices whose
 // geometry the collectives' mesh algorithms use. nullopt with --placement rank-order or 1 rank.
 std::optional<runtime::MeshGridPlan> plan_placement(const TrainConfig& config,
-                                                    const mpi::Comm& world) {
-  const runtime::Layout layout = resolved_layout(config, world.size());
+                                                    const runtime::Runtime& runtime) {
+  const runtime::Layout layout = resolved_layout(config, runtime.size());
   if (config.placement != "mesh" || layout.ranks() == 1) return std::nullopt;
   ScopedActivity activity("placing the process grid on the mesh");
-  const mpi::Comm node = world.split_shared(world.rank());
-  const int local_rank = node.rank();
-  const mpi::Comm leaders = world.split(local_rank == 0 ? 0 : MPI_UNDEFINED, world.rank());
-  int node_index = local_rank == 0 ? leaders.rank() : 0;
-  DOJO_CHECK_MPI(MPI_Bcast(&node_index, 1, MPI_INT, 0, node.get()));
-  int ranks_per_node = node.size();
-  DOJO_CHECK_MPI(
-      MPI_Allreduce(MPI_IN_PLACE, &ranks_per_node, 1, MPI_INT, MPI_MAX, world.get()));
-  int nodes_count = local_rank == 0 ? 1 : 0;
-  DOJO_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, &nodes_count, 1, MPI_INT, MPI_SUM, world.get()));
-  const topology::Machine machine = runtime::machine_for_job(nodes_count * ranks_per_node);
-  const topology::Placement placement =
-      runtime::job_placement(world, machine, node_index, local_rank, ranks_per_node);
-  runtime::MeshGridPlan plan(machine, placement, layout);
+  runtime::MeshGridPlan plan = runtime::plan_mesh_grid(runtime, layout);
   const auto hops = plan.hops(), was = plan.default_hops();
-  log::info("placement on the mesh (", machine.num_tiles(), " tile(s)): mean hops between ",
+  log::info("placement on the mesh (", plan.machine().num_tiles(), " tile(s)): mean hops between ",
             "neighbours tp ", hops.tp.mean, ", pp ", hops.pp.mean, ", dp ", hops.dp.mean,
             " (rank order: ", was.tp.mean, ", ", was.pp.mean, ", ", was.dp.mean, ")");
   return plan;
@@ -131,17 +119,17 @@ runtime::ProcessGrid make_grid(const TrainConfig& config, const mpi::Comm& world
 
 class Job {
  public:
-  Job(const TrainConfig& config, const mpi::Comm& world, int threads, std::string resolved_toml)
+  Job(const TrainConfig& config, const runtime::Runtime& runtime, std::string resolved_toml)
       : config_(config),
-        world_(world),
-        plan_(plan_placement(config, world)),
-        grid_(make_grid(config, world, plan_)),
+        world_(runtime.world()),
+        plan_(plan_placement(config, runtime)),
+        grid_(make_grid(config, world_, plan_)),
         out_(output_directory(config)),
         checkpoint_dir_(std::filesystem::path(out_) / "checkpoints"),
         resolved_toml_(std::move(resolved_toml)) {
     ScopedActivity activity("opening the data set");
     auto kind = config.model == "mlp" ? io::DatasetKind::classification : io::DatasetKind::tokens;
-    info_ = io::validate(config.data, kind, world.get());
+    info_ = io::validate(config.data, kind, world_.get());
     eval_split_ = config.eval_split.empty()
                       ? (kind == io::DatasetKind::classification ? "test" : "validation")
                       : config.eval_split;
@@ -153,10 +141,10 @@ class Job {
 
     // Every rank of a replica (its tp and pp ranks) reads the same shard of each batch.
     const mpi::Comm& dp_comm = grid_.axis(runtime::Axis::dp);
-    world_collectives_ = std::make_unique<collectives::Communicator>(world.get());
+    world_collectives_ = std::make_unique<collectives::Communicator>(world_.get());
     dp_ = std::make_unique<collectives::Communicator>(dp_comm.get(), geometry(runtime::Axis::dp));
     device::DeviceOptions device_options;
-    device_options.threads = threads;
+    device_options.threads = runtime.threads().threads;
     device_ = device::open(config.device, device_options);
 
     io::LoaderOptions train_options;
@@ -501,9 +489,10 @@ class Job {
 
 }  // namespace
 
-TrainResult train(const TrainConfig& config, const mpi::Comm& world, int threads,
+TrainResult train(const TrainConfig& config, const runtime::Runtime& runtime,
                   const std::string& resolved_toml) {
   ScopedActivity activity("training");
+  const mpi::Comm& world = runtime.world();
   validate(config, world.size());
   if (!config.trace.empty()) trace::enable();
   if (config.dry_run) {
@@ -511,7 +500,7 @@ TrainResult train(const TrainConfig& config, const mpi::Comm& world, int threads
     result.dry_run_plan = describe_training_plan(config, world);
     return result;
   }
-  Job job(config, world, threads, resolved_toml);
+  Job job(config, runtime, resolved_toml);
   job.resume();
   prepare_output(job.out(), world, resolved_toml);
   return job.run();

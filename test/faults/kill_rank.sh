@@ -14,12 +14,7 @@ echo "== uninterrupted run"
 "${train[@]}" --out "$base" || fail "the uninterrupted run failed"
 
 echo "== the same run, rank 1 killed with SIGKILL after step 130"
-"${train[@]}" --out "$run" > "$run.log" 2>&1 &
-mpirun_pid=$!
-wait_for_step "$run/metrics.jsonl" 130 120
-pid=$(rank_pid "$mpirun_pid" 1) || fail "rank 1 not found"
-kill -9 "$pid"
-ends_within "$mpirun_pid" 60
+interrupt_run "$run" 130 KILL
 cat "$run.log"
 echo "(the job ended ${ended_after}s after the kill, exit code $ended_rc)"
 [ "$ended_rc" -ne 0 ] || fail "the job exited 0 although a rank was killed"

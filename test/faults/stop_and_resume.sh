@@ -16,12 +16,7 @@ echo "== uninterrupted run"
 "${train[@]}" --out "$base" || fail "the uninterrupted run failed"
 
 echo "== the same run, SIG$signal to rank 1 after step 50"
-"${train[@]}" --out "$run" > "$run.log" 2>&1 &
-mpirun_pid=$!
-wait_for_step "$run/metrics.jsonl" 50 120
-pid=$(rank_pid "$mpirun_pid" 1) || fail "rank 1 not found"
-kill -s "$signal" "$pid"
-ends_within "$mpirun_pid" 60
+interrupt_run "$run" 50 "$signal"
 cat "$run.log"
 [ "$ended_rc" -eq 75 ] || fail "exit code $ended_rc after SIG$signal, expected 75"
 grep -qE "stopped by SIG$signal after step [0-9]+" "$run.log" || fail "no 'stopped by SIG$signal' line"

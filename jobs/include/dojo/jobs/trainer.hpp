@@ -7,6 +7,7 @@
 
 #include "dojo/common/mpi.hpp"
 #include "dojo/jobs/train_config.hpp"
+#include "dojo/runtime/runtime.hpp"
 
 namespace dojo::jobs {
 
@@ -22,9 +23,10 @@ struct TrainResult {
   std::string dry_run_plan;     // --dry-run: what the run would do (nothing was trained)
 };
 
-// Collective over `world`. `threads`: compute threads for this rank's device. `resolved_toml`: the
-// configuration as the user gave it, saved as out/config.toml.
-TrainResult train(const TrainConfig& config, const mpi::Comm& world, int threads,
+// Collective over the runtime's world; the device gets the runtime's threads per rank and the
+// mesh placement its nodes. `resolved_toml`: the configuration as the user gave it, saved as
+// out/config.toml.
+TrainResult train(const TrainConfig& config, const runtime::Runtime& runtime,
                   const std::string& resolved_toml);
 
 }  // namespace dojo::jobs
