@@ -3,6 +3,7 @@
 
 #include "dojo/common/error.hpp"
 #include "dojo/io/hdf5.hpp"
+#include "fixed_strings.hpp"
 
 namespace dojo::io::detail {
 namespace {
@@ -54,12 +55,7 @@ std::vector<std::string> read_strings(hid_t parent, const std::string& name) {
   std::vector<char> buffer(count * size + 1, '\0');
   DOJO_CHECK_HDF5(
       H5Dread(dataset.get(), file_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()));
-  for (std::size_t i = 0; i < count; ++i) {
-    std::string value(buffer.data() + i * size, size);
-    value = value.substr(0, value.find('\0'));
-    while (!value.empty() && value.back() == ' ') value.pop_back();
-    values.push_back(value);
-  }
+  detail::append_fixed_strings(buffer, count, size, values);
   return values;
 }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "dojo/io/hdf5.hpp"
+#include "fixed_strings.hpp"
 
 namespace dojo::io::hdf5 {
 namespace {
@@ -70,12 +71,7 @@ std::vector<std::string> read_strings(hid_t object, const std::string& name) {
   Datatype memory_type(DOJO_CHECK_HDF5(H5Tcopy(file_type.get())));
   std::vector<char> buffer(count * size + 1, '\0');
   DOJO_CHECK_HDF5(H5Aread(attribute.get(), memory_type.get(), buffer.data()));
-  for (std::size_t i = 0; i < count; ++i) {
-    std::string value(buffer.data() + i * size, size);
-    value = value.substr(0, value.find('\0'));
-    while (!value.empty() && value.back() == ' ') value.pop_back();
-    values.push_back(value);
-  }
+  detail::append_fixed_strings(buffer, count, size, values);
   return values;
 }
 

@@ -35,6 +35,19 @@ struct HostBatch {
   }
 };
 
+// The small GPT the stage and tensor-parallel tests compare against the whole Gpt.
+inline GptConfig small_gpt_config(std::int64_t layers, std::uint64_t seed, bool tied = true) {
+  GptConfig config;
+  config.layers = layers;
+  config.channels = 32;
+  config.heads = 4;
+  config.context_length = 16;
+  config.vocab_size = 64;
+  config.tied_embedding = tied;
+  config.seed = seed;
+  return config;
+}
+
 inline HostBatch random_host_batch(std::int64_t B, std::int64_t T, std::int64_t V,
                                    std::uint64_t seed) {
   const auto n = static_cast<std::size_t>(B * T);

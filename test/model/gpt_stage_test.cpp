@@ -26,15 +26,7 @@ using testing::run_reference;
 constexpr double kTolerance = 1e-5;
 
 GptConfig small_config(std::int64_t layers = 4, bool tied = true) {
-  GptConfig config;
-  config.layers = layers;
-  config.channels = 32;
-  config.heads = 4;
-  config.context_length = 16;
-  config.vocab_size = 64;
-  config.tied_embedding = tied;
-  config.seed = 7;
-  return config;
+  return testing::small_gpt_config(layers, 7, tied);
 }
 
 using Stages = std::vector<std::unique_ptr<GptStage>>;

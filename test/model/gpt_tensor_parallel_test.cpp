@@ -26,14 +26,7 @@ using testing::run_reference;
 constexpr double kTolerance = 1e-5;
 
 GptConfig small_config(std::int64_t layers = 2) {
-  GptConfig config;
-  config.layers = layers;
-  config.channels = 32;
-  config.heads = 4;
-  config.context_length = 16;
-  config.vocab_size = 64;
-  config.seed = 11;
-  return config;
+  return testing::small_gpt_config(layers, 11);
 }
 
 class GptTensorParallelTest : public ::testing::Test {
