@@ -7,10 +7,12 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "checkpointing.hpp"
 #include "dojo/collectives/communicator.hpp"
@@ -62,6 +64,44 @@ void prepare_output(const std::string& out, const mpi::Comm& world, const std::s
   if (!ok)
     user_error(str("output directory '", out, "' is not writable (", problem,
                    "): choose another with --out"));
+}
+
+// The test hook DOJO_TEST_HOLD_AFTER_STEP=N (for the fault tests, never needed in a real run): after
+// step N every rank waits, polling with a small allreduce, until some rank has been sent a stop
+// signal, or for DOJO_TEST_HOLD_SECONDS (default 60), whichever comes first; then training goes
+// on. A test that signals or kills a rank "mid-run" thus cannot lose the race to a run that ends
+// before it acts. The numbers of the run are untouched: only the time between two steps changes.
+std::int64_t test_hold_step() {
+  const char* value = std::getenv("DOJO_TEST_HOLD_AFTER_STEP");
+  if (value == nullptr || *value == '\0') return -1;
+  char* end = nullptr;
+  long long step = std::strtoll(value, &end, 10);
+  if (*end != '\0' || step < 0)
+    user_error(str("DOJO_TEST_HOLD_AFTER_STEP='", value, "' is not a step number"));
+  return step;
+}
+
+void hold_for_stop_signal(std::int64_t step, const mpi::Comm& world) {
+  double limit = 60;
+  if (const char* value = std::getenv("DOJO_TEST_HOLD_SECONDS")) limit = std::atof(value);
+  if (world.rank() == 0)
+    log::warn("test hook DOJO_TEST_HOLD_AFTER_STEP=", step, ": holding after step ", step,
+              " until a stop signal arrives (at most ", limit, " s)");
+  auto start = Clock::now();
+  for (;;) {
+    // {a rank has a stop signal, rank 0's clock has run out}: every rank leaves together.
+    std::array<int, 2> state{stop_signal::requested() != 0 ? 1 : 0,
+                             world.rank() == 0 && seconds_since(start) >= limit ? 1 : 0};
+    DOJO_CHECK_MPI(
+        MPI_Allreduce(MPI_IN_PLACE, state.data(), 2, MPI_INT, MPI_MAX, world.get()));
+    if (state[0] != 0) return;
+    if (state[1] != 0) {
+      if (world.rank() == 0)
+        log::warn("test hook: no stop signal within ", limit, " s; training goes on");
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 // Device tensors for one batch: inputs and targets, reallocated only when the shape changes.
@@ -279,6 +319,7 @@ class Job {
 
     stop_signal::install();
     const bool checkpointing = config_.checkpoint_every > 0 || config_.checkpoint_minutes > 0;
+    const std::int64_t hold_step = test_hold_step();
     auto loop_start = Clock::now();
     last_save_ = loop_start;
     for (std::int64_t step = resumed_step_ + 1; step <= steps_; ++step) {
@@ -331,6 +372,8 @@ class Job {
         auto e = evaluate();
         progress.evaluation(step, eval_split_, e.loss, e.accuracy);
       }
+      if (step == hold_step && shared[1] == 0 && step != steps_)
+        hold_for_stop_signal(step, world_);
       const bool stop = shared[1] > 0 && step != steps_;
       if (stop || (checkpointing &&
                    (step == steps_ || shared[2] > 0 ||

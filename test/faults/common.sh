@@ -53,10 +53,11 @@ ends_within() {
 
 # interrupt_run OUT STEP SIGNAL: starts "${train[@]}" --out OUT in the background (output in
 # OUT.log), sends SIGNAL to rank 1 once STEP is recorded, and waits up to 60 s for the job to end
-# ($ended_rc, $ended_after).
+# ($ended_rc, $ended_after). The run holds after STEP until a signal comes (the trainer's test hook
+# DOJO_TEST_HOLD_AFTER_STEP), so a fast machine cannot finish it before the signal is sent.
 interrupt_run() {
   local out=$1 step=$2 signal=$3 mpirun_pid pid
-  "${train[@]}" --out "$out" > "$out.log" 2>&1 &
+  DOJO_TEST_HOLD_AFTER_STEP=$step "${train[@]}" --out "$out" > "$out.log" 2>&1 &
   mpirun_pid=$!
   wait_for_step "$out/metrics.jsonl" "$step" 120
   pid=$(rank_pid "$mpirun_pid" 1) || fail "rank 1 not found"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# A rank killed with SIGKILL mid-step: every other rank exits within 60 s, the job names the dead
-# rank and exits non-zero, the last checkpoint is intact, and a resubmission with --resume auto
-# resumes from it and ends exactly as a run that never failed.
+# A rank killed with SIGKILL mid-run (the other rank waits for it in an allreduce): every other
+# rank exits within 60 s, the job names the dead rank and exits non-zero, the last checkpoint is
+# intact, and a resubmission with --resume auto resumes from it and ends exactly as a run that
+# never failed.
 # Usage: kill_rank.sh DOJO WORKDIR
 . "$(dirname "$0")/common.sh" "$1" "$2"
 steps=600

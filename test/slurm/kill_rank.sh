@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A rank killed with SIGKILL mid-step under srun: every other rank is gone within 60 s, the job's
+# A rank killed with SIGKILL mid-run under srun: every other rank is gone within 60 s, the job's
 # output names the dead rank, the last checkpoint is intact, and a resubmission with --resume auto
 # starts from that checkpoint and finishes.
 # Usage: kill_rank.sh DOJO SOURCE_DIR WORK_DIR
@@ -11,9 +11,11 @@ prepare_fashion_mnist
 steps=300 checkpoint_every=10 victim_rank=1
 out=$work/run
 
-run() { # run NAME [DOJO_RESUME]: the 4-rank training job, over 2 nodes, writing into $out
+# run NAME [ENV]: the 4-rank training job, over 2 nodes, writing into $out, with ENV (NAME=VALUE,
+# comma-separated) added to its environment.
+run() {
   submit --ntasks=4 --time=4 --output="$1.out" \
-    --export="ALL,DOJO_HOME=$source_dir,DOJO_BIN=$dojo,DOJO_OUT=$out${2:+,DOJO_RESUME=$2}" \
+    --export="ALL,DOJO_HOME=$source_dir,DOJO_BIN=$dojo,DOJO_OUT=$out${2:+,$2}" \
     "$source_dir/slurm/train.sbatch" --data "$data" --hidden 64 32 --global-batch 64 \
     --steps $steps --eval-batches 2 --log-interval 25 --seed 5 --checkpoint-every $checkpoint_every
 }
@@ -34,7 +36,9 @@ job_pids() {
   done
 }
 
-job=$(run killed)
+# The job holds after step 2 * checkpoint_every + 3 (the trainer's test hook; the other ranks wait in
+# an allreduce on the victim) so that a fast machine cannot finish it before the kill.
+job=$(run killed DOJO_TEST_HOLD_AFTER_STEP=$((2 * checkpoint_every + 3)))
 track "$job"
 checkpoint_then_more() {
   [ -s "$out/checkpoints/latest" ] &&
@@ -71,7 +75,7 @@ checkpoint_step=$((10#${checkpoint_step#step-}))
 echo "last checkpoint $checkpoint (step $checkpoint_step) is intact"
 
 mv "$out/metrics.jsonl" "$work/metrics-killed.jsonl"
-job2=$(run resumed auto)
+job2=$(run resumed DOJO_RESUME=auto)
 track "$job2"
 state=$(wait_for_job_end "$job2" 120)
 show_job_output "$work/resumed.out"

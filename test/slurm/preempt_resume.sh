@@ -11,15 +11,20 @@ new_work "$3"
 prepare_fashion_mnist
 steps=400 signal_after_step=20
 
-run() { # run NAME: submit the 2-rank training job that writes into $work/NAME
+# run NAME [ENV]: submit the 2-rank training job that writes into $work/NAME, with ENV (NAME=VALUE,
+# comma-separated) added to its environment.
+run() {
   submit --ntasks=2 --time=4 --output="$1.out" \
-    --export="ALL,DOJO_HOME=$source_dir,DOJO_BIN=$dojo,DOJO_OUT=$work/$1" \
+    --export="ALL,DOJO_HOME=$source_dir,DOJO_BIN=$dojo,DOJO_OUT=$work/$1${2:+,$2}" \
     "$source_dir/slurm/train.sbatch" --data "$data" --hidden 64 32 --global-batch 64 \
     --steps $steps --eval-batches 2 --log-interval 25 --seed 11
 }
 reference=$(run reference)
 track "$reference"
-preempted=$(run preempted)
+# The preempted job holds after step $signal_after_step until its ranks get a signal (the trainer's
+# test hook), so a fast machine cannot finish all its steps before scancel reaches it; its numbers
+# are untouched, so it must still end exactly as the reference.
+preempted=$(run preempted DOJO_TEST_HOLD_AFTER_STEP=$signal_after_step)
 track "$preempted"
 
 past_signal_step() { (($(last_step "$work/preempted/metrics.jsonl") >= signal_after_step)); }
