@@ -56,12 +56,16 @@ void check_loop() {
     const double limit = r.limit.load();
     if (limit <= 0) continue;
     std::string message;
+    // When several ranks wait on one stuck peer, rank 0 speaks and ends the job; the others
+    // give it a few seconds' start (MPI_Abort takes a while to reach every rank), so the job
+    // ends with one message, not one per rank.
+    const double grace = error_rank() > 0 ? 5.0 : 0.0;
     {
       std::lock_guard lock(r.mutex);
       const auto now = Clock::now();
       for (const Entry& e : r.waits) {
         double waited = std::chrono::duration<double>(now - e.since).count();
-        if (waited >= limit) {
+        if (waited >= limit + grace) {
           message = describe_hang(error_rank(), e.operation, e.sequence, e.detail, waited, limit);
           break;
         }

@@ -1,17 +1,21 @@
 // Agreement on the outcome of a step that every rank runs.
 #include "checkpoint_agreement.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <string>
 
 #include "dojo/common/error.hpp"
 #include "dojo/common/mpi.hpp"
+#include "dojo/common/watchdog.hpp"
 
 namespace dojo::io::detail {
 
 void every_rank_or_none(MPI_Comm comm, const std::function<void()>& work,
                         const std::function<void()>& on_failure) {
+  static std::atomic<std::uint64_t> calls{0};
+  watchdog::Wait wait("checkpoint step agreement", calls++);
   int rank = 0, size = 1;
   DOJO_CHECK_MPI(MPI_Comm_rank(comm, &rank));
   DOJO_CHECK_MPI(MPI_Comm_size(comm, &size));

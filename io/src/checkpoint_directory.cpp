@@ -4,11 +4,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <system_error>
+#include <thread>
 
 #include "checkpoint_layout.hpp"
 #include "dojo/common/error.hpp"
@@ -117,14 +119,24 @@ void prune(const fs::path& dir, int keep, std::int64_t just_written) {
 }
 
 void crash_point(const char* phase) {
-  // Read once: a test hook, not a setting (see docs/checkpoint-format.md).
-  static const std::string requested = [] {
+  // Read once: test hooks, not settings (see docs/checkpoint-format.md).
+  static const std::string crash = [] {
     const char* value = std::getenv("DOJO_CHECKPOINT_CRASH_AT");
     return std::string(value ? value : "");
   }();
-  if (requested != phase) return;
-  log::warn("DOJO_CHECKPOINT_CRASH_AT=", phase, ": killing this process");
-  std::raise(SIGKILL);
+  static const std::string hang = [] {
+    const char* value = std::getenv("DOJO_CHECKPOINT_HANG_AT");
+    return std::string(value ? value : "");
+  }();
+  if (crash == phase) {
+    log::warn("DOJO_CHECKPOINT_CRASH_AT=", phase, ": killing this process");
+    std::raise(SIGKILL);
+  }
+  if (hang == phase) {
+    // A rank stuck on a file system that no longer answers: alive, never coming back.
+    log::warn("DOJO_CHECKPOINT_HANG_AT=", phase, ": this process stops here");
+    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
 }
 
 }  // namespace dojo::io::detail::checkpoint

@@ -34,9 +34,10 @@ void remove_temporaries(const std::filesystem::path& dir);
 // that was resumed from an earlier one) are left alone. keep <= 0 keeps everything.
 void prune(const std::filesystem::path& dir, int keep, std::int64_t just_written);
 
-// The test hook: when the environment variable DOJO_CHECKPOINT_CRASH_AT equals `phase`, the
-// process kills itself (SIGKILL) here, as a crash would. Phases: after_data, after_checksums,
-// before_rename, before_latest, before_prune.
+// The test hooks: when the environment variable DOJO_CHECKPOINT_CRASH_AT equals `phase`, the
+// process kills itself (SIGKILL) here, as a crash would; when DOJO_CHECKPOINT_HANG_AT does, it
+// sleeps here for ever, as a rank stuck on a dead file system would. Phases: after_data,
+// after_checksums, before_rename, before_latest, before_prune.
 void crash_point(const char* phase);
 
 }  // namespace dojo::io::detail::checkpoint

@@ -1,6 +1,8 @@
 // CheckpointReader: rank 0 examines the file serially and broadcasts its summary (so every rank
 // sees the same verdict on a broken file), then every rank opens it with parallel HDF5 to read
 // the blocks it needs. Also compatibility(), which compares stored and expected shapes.
+#include <atomic>
+#include <cstdint>
 #include <exception>
 #include <numeric>
 #include <unordered_map>
@@ -11,6 +13,7 @@
 #include "checkpoint_layout.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/common/mpi.hpp"
+#include "dojo/common/watchdog.hpp"
 #include "dojo/io/checkpoint.hpp"
 #include "dojo/io/hdf5.hpp"
 #include "root_decides.hpp"
@@ -107,6 +110,8 @@ void CheckpointReader::read(const std::string& name, std::span<const std::int64_
 }
 
 std::string CheckpointReader::verify() const {
+  static std::atomic<std::uint64_t> calls{0};
+  watchdog::Wait wait("checkpoint verification", calls++, state_->path.string());
   std::vector<std::string> names;
   std::vector<std::vector<std::int64_t>> shapes;
   for (const auto& tensor : tensors()) {

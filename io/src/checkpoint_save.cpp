@@ -19,6 +19,7 @@
 #include "dojo/common/error.hpp"
 #include "dojo/common/log.hpp"
 #include "dojo/common/mpi.hpp"
+#include "dojo/common/watchdog.hpp"
 #include "dojo/io/checkpoint.hpp"
 #include "dojo/io/hdf5.hpp"
 #include "dojo/io/hdf5_attribute.hpp"
@@ -132,6 +133,10 @@ fs::path save_checkpoint(const fs::path& dir, const CheckpointMeta& meta,
                          std::span<const TensorPiece> pieces, const CheckpointOptions& options,
                          MPI_Comm comm) {
   ScopedActivity activity(str("saving the checkpoint of step ", meta.step));
+  // The whole save is collective (MPI-IO): a rank stuck or gone in it ends the job after the hang
+  // watchdog's limit instead of leaving the others in MPI-IO for ever.
+  watchdog::Wait wait("checkpoint save", static_cast<std::uint64_t>(meta.step),
+                      str("step ", meta.step, " into ", dir.string()));
   int rank = 0, size = 1;
   DOJO_CHECK_MPI(MPI_Comm_rank(comm, &rank));
   DOJO_CHECK_MPI(MPI_Comm_size(comm, &size));

@@ -1,12 +1,14 @@
 // Rank-0 decisions broadcast to every rank.
 #include "root_decides.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
 
 #include "dojo/common/error.hpp"
 #include "dojo/common/mpi.hpp"
+#include "dojo/common/watchdog.hpp"
 
 namespace dojo::io::detail {
 namespace {
@@ -16,6 +18,8 @@ enum class Outcome : std::int32_t { ok = 0, user_error = 1, internal_error = 2 }
 }  // namespace
 
 std::string root_decides(MPI_Comm comm, const std::function<std::string()>& work) {
+  static std::atomic<std::uint64_t> calls{0};
+  watchdog::Wait wait("file check by rank 0", calls++);
   int rank = 0;
   DOJO_CHECK_MPI(MPI_Comm_rank(comm, &rank));
   Outcome outcome = Outcome::ok;
