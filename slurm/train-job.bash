@@ -37,8 +37,30 @@ dojo_args=(train --config "$DOJO_CONFIG" --out "$dojo_out")
 # dojo's defaults (--resume never, checkpoint interval from the configuration) need no option.
 [ "$dojo_resume" = never ] || dojo_args+=(--resume "$dojo_resume")
 [ -z "${DOJO_CHECKPOINT_MINUTES:-}" ] || dojo_args+=(--checkpoint-minutes "$DOJO_CHECKPOINT_MINUTES")
-srun --kill-on-bad-exit=1 "$dojo_bin" "${dojo_args[@]}" "$@"
-dojo_code=$?
+# srun runs in the background so that this shell can pass on a signal meant for the ranks but sent
+# to it: `#SBATCH --signal=B:USR1@120` and `scancel --batch --signal=USR1` signal only the batch
+# shell, which would otherwise die of it. srun forwards what it gets to every task.
+srun --kill-on-bad-exit=1 "$dojo_bin" "${dojo_args[@]}" "$@" &
+srun_pid=$!
+dojo_signalled=0
+pass_on() {
+  dojo_signalled=1
+  echo "dojo job $SLURM_JOB_ID: the batch shell got SIG$1; passing it on to the ranks"
+  kill -s "$1" "$srun_pid" 2> /dev/null || true
+}
+trap 'pass_on USR1' USR1
+trap 'pass_on USR2' USR2
+trap 'pass_on TERM' TERM
+trap 'pass_on INT' INT
+while :; do
+  dojo_signalled=0
+  wait "$srun_pid"
+  dojo_code=$?
+  # wait returns early (128 + n) when a trapped signal arrives; srun is then still there (running,
+  # or exited and not yet reaped), and the next wait gives its exit code.
+  ((dojo_signalled)) && kill -0 "$srun_pid" 2> /dev/null || break
+done
+trap - USR1 USR2 TERM INT
 
 case $dojo_code in
   0)

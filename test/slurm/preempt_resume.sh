@@ -3,8 +3,11 @@
 # ranks of a slurm/train.sbatch job mid-run; dojo checkpoints and exits 75, the job requeues itself,
 # resumes from the checkpoint by itself and ends COMPLETED with exactly the final loss of the same
 # run left alone (a second job, submitted at the same time).
-# Usage: preempt_resume.sh DOJO SOURCE_DIR WORK_DIR
-dojo=$1 source_dir=$2
+# MODE steps (the default): the signal goes to the ranks, as `#SBATCH --signal=USR1@120` sends it.
+# MODE batch: it goes to the batch shell only, as `#SBATCH --signal=B:USR1@120` sends it; the
+# script must pass it on to the ranks.
+# Usage: preempt_resume.sh DOJO SOURCE_DIR WORK_DIR [MODE]
+dojo=$1 source_dir=$2 mode=${4:-steps}
 source "$source_dir/test/slurm/lib.bash"
 require_cluster
 new_work "$3"
@@ -29,12 +32,21 @@ track "$preempted"
 
 past_signal_step() { (($(last_step "$work/preempted/metrics.jsonl") >= signal_after_step)); }
 wait_while_running "$preempted" 90 "job $preempted reaching step $signal_after_step" past_signal_step
-scancel --signal=USR1 "$preempted" || fail "scancel --signal=USR1 $preempted was refused"
-echo "sent SIGUSR1 to the ranks of job $preempted at step $(last_step "$work/preempted/metrics.jsonl")"
+case $mode in
+  steps) scancel --signal=USR1 "$preempted" || fail "scancel --signal=USR1 $preempted was refused" ;;
+  batch) scancel --batch --signal=USR1 "$preempted" ||
+    fail "scancel --batch --signal=USR1 $preempted was refused" ;;
+  *) fail "unknown mode $mode (steps or batch)" ;;
+esac
+echo "sent SIGUSR1 to the $mode of job $preempted at step $(last_step "$work/preempted/metrics.jsonl")"
 
 state=$(wait_for_job_end "$preempted" 150)
 show_job_output "$work/preempted.out"
 [ "$state" = COMPLETED ] || fail "preempted job $preempted ended $state, expected COMPLETED"
+if [ "$mode" = batch ]; then
+  grep -q "the batch shell got SIGUSR1; passing it on to the ranks" "$work/preempted.out" ||
+    fail "the batch script did not pass the signal on"
+fi
 grep -qE "stopped by SIGUSR1 after step [0-9]+" "$work/preempted.out" || fail "dojo did not report the stop"
 grep -q "Exited with exit code 75" "$work/preempted.out" || fail "the ranks did not exit with 75"
 grep -q "requeueing to resume" "$work/preempted.out" || fail "the batch script did not requeue"
