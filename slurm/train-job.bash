@@ -42,9 +42,12 @@ dojo_args=(train --config "$DOJO_CONFIG" --out "$dojo_out")
 # shell, which would otherwise die of it. srun forwards what it gets to every task.
 srun --kill-on-bad-exit=1 "$dojo_bin" "${dojo_args[@]}" "$@" &
 srun_pid=$!
-dojo_signalled=0
+dojo_signalled=0 dojo_ending=0
 pass_on() {
   dojo_signalled=1
+  # SIGTERM or SIGINT to the batch shell: the job is being cancelled or has hit its time limit.
+  # dojo still checkpoints, but the job must end, not requeue itself.
+  [ "$1" = USR1 ] || [ "$1" = USR2 ] || dojo_ending=1
   echo "dojo job $SLURM_JOB_ID: the batch shell got SIG$1; passing it on to the ranks"
   kill -s "$1" "$srun_pid" 2> /dev/null || true
 }
@@ -69,6 +72,11 @@ case $dojo_code in
     ;;
   75)
     # EX_TEMPFAIL: dojo stopped on a signal after writing a checkpoint.
+    if ((dojo_ending)); then
+      echo "dojo job $SLURM_JOB_ID: stopped at a checkpoint because the job is ending (cancelled" \
+        "or out of time); not requeueing. Resubmit with DOJO_OUT=$dojo_out to go on."
+      exit 75
+    fi
     if ((dojo_restarts >= ${DOJO_MAX_REQUEUES:-10})); then
       echo "dojo job $SLURM_JOB_ID: stopped at a checkpoint after $((dojo_restarts + 1)) runs;" \
         "not requeueing again (DOJO_MAX_REQUEUES). Resubmit with DOJO_OUT=$dojo_out to go on."
