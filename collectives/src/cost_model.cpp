@@ -164,9 +164,10 @@ double multiport_cost(Operation op, double n, const Terms& t) {
 
 // Allreduce on at most 2 x 2 tiles swaps whole shards across (hierarchical.cpp): with two tile
 // dimensions, half the streams swap along x while the other half swap along y, then the
-// reverse; with one, all streams swap along it at once. In `segments` (1 or 2) pipelined
-// segments: segment 2 reduce-scatters inside the tiles while segment 1 swaps, and segment 1
-// allgathers while segment 2 swaps.
+// reverse; with one, all streams swap along it at once. In 2 pipelined segments, segment 2
+// runs one step behind segment 1: the intra-tile phases of both share the links (the time of
+// the whole vector), each segment swaps half the bytes, and segment 1's swap overlaps segment 2's
+// reduce-scatter: the time is the intra-tile phases, one segment's swaps and that one step.
 double hierarchical_swaps_cost(double n, int segments, const MeshGeometry& g, const Terms& t) {
   const auto shape = g.tile_shape();
   const double w = shape->first, h = shape->second;
@@ -177,7 +178,7 @@ double hierarchical_swaps_cost(double n, int segments, const MeshGeometry& g, co
   const double across_x = (w - 1) * hop + g.tile_edge.latency_s;
   const double across_y = (h - 1) * hop + g.tile_edge.latency_s;
   const double part = n / segments;
-  const double intra = multiport_half(part, w, h, hop, hop, beta, beta);
+  const double intra = multiport_half(n, w, h, hop, hop, beta, beta);
   const double shard = part / (w * h);
   const double swap_x = across_x + shard / 2 * edge * w, swap_y = across_y + shard / 2 * edge * h;
   double swaps = 0.0;
@@ -187,7 +188,8 @@ double hierarchical_swaps_cost(double n, int segments, const MeshGeometry& g, co
     swaps = across_x + shard * edge * w;
   else if (tiles_y > 1)
     swaps = across_y + shard * edge * h;
-  const double moves = segments == 1 ? 2 * intra + swaps : 3 * intra + std::max(intra, swaps);
+  const double lag = segments == 1 ? 0.0 : hop + part / 2 / std::max(w, h) * beta;
+  const double moves = 2 * intra + swaps + lag;
   return moves + (t.p - 1) / t.p * n * t.gamma;
 }
 
