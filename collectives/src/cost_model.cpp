@@ -162,6 +162,37 @@ double multiport_cost(Operation op, double n, const Terms& t) {
   return halves(op, multiport_half(n, t.a, t.b, t.alpha_x, t.alpha_y, t.beta_x, t.beta_y), n, t);
 }
 
+// Allreduce on at most 2 x 2 tiles swaps whole shards across (hierarchical.cpp): with two tile
+// dimensions, half the streams swap along x while the other half swap along y, then the
+// reverse; with one, all streams swap along it at once. In 2 pipelined segments, segment 2
+// runs one step behind segment 1: the intra-tile phases of both share the links (the time of
+// the whole vector), each segment swaps half the bytes, and segment 1's swap overlaps segment 2's
+// reduce-scatter: the time is the intra-tile phases, one segment's swaps and that one step.
+double hierarchical_swaps_cost(double n, int segments, const MeshGeometry& g, const Terms& t) {
+  const auto shape = g.tile_shape();
+  const double w = shape->first, h = shape->second;
+  const double tiles_x = t.a / w, tiles_y = t.b / h;
+  const double beta = g.intra_tile.seconds_per_byte;
+  const double edge = std::max(beta, g.tile_edge.seconds_per_byte);
+  const double hop = g.intra_tile.latency_s;
+  const double across_x = (w - 1) * hop + g.tile_edge.latency_s;
+  const double across_y = (h - 1) * hop + g.tile_edge.latency_s;
+  const double part = n / segments;
+  const double intra = multiport_half(n, w, h, hop, hop, beta, beta);
+  const double shard = part / (w * h);
+  const double swap_x = across_x + shard / 2 * edge * w, swap_y = across_y + shard / 2 * edge * h;
+  double swaps = 0.0;
+  if (tiles_x > 1 && tiles_y > 1)
+    swaps = 2 * std::max(swap_x, swap_y);
+  else if (tiles_x > 1)
+    swaps = across_x + shard * edge * w;
+  else if (tiles_y > 1)
+    swaps = across_y + shard * edge * h;
+  const double lag = segments == 1 ? 0.0 : hop + part / 2 / std::max(w, h) * beta;
+  const double moves = 2 * intra + swaps + lag;
+  return moves + (t.p - 1) / t.p * n * t.gamma;
+}
+
 double hierarchical_cost(Operation op, double n, const MeshGeometry& g, const Terms& t) {
   const auto shape = g.tile_shape();
   const double w = shape->first, h = shape->second;
@@ -179,18 +210,8 @@ double hierarchical_cost(Operation op, double n, const MeshGeometry& g, const Te
   const double inter = multiport_half(shard, tiles_x, tiles_y, across_x, across_y, edge * w, edge * h);
   if (op != Operation::allreduce || tiles_x > 2 || tiles_y > 2)
     return halves(op, intra + inter, n, t);
-  // Allreduce on at most 2 x 2 tiles swaps whole shards across (hierarchical.cpp): with two tile
-  // dimensions, half the streams swap along x while the other half swap along y, then the
-  // reverse; with one, all streams swap along it at once.
-  const double swap_x = across_x + shard / 2 * edge * w, swap_y = across_y + shard / 2 * edge * h;
-  double swaps = 0.0;
-  if (tiles_x > 1 && tiles_y > 1)
-    swaps = 2 * std::max(swap_x, swap_y);
-  else if (tiles_x > 1)
-    swaps = across_x + shard * edge * w;
-  else if (tiles_y > 1)
-    swaps = across_y + shard * edge * h;
-  return 2 * intra + swaps + (t.p - 1) / t.p * n * t.gamma;
+  return hierarchical_swaps_cost(
+      n, detail::hierarchical_segments(static_cast<std::size_t>(n), g), g, t);
 }
 
 double binomial_cost(Operation op, double n, const Terms& t, double alpha_tree) {
@@ -255,6 +276,20 @@ double native_cost(Operation op, double n, const MeshGeometry& g, const Terms& t
 }
 
 }  // namespace
+
+namespace detail {
+// Two segments where the model says they pay (large vectors), one otherwise.
+int hierarchical_segments(std::size_t bytes, const MeshGeometry& geometry) {
+  const auto shape = geometry.tile_shape();
+  if (!shape || !geometry.is_full() || geometry.size() <= 1) return 1;
+  const Terms t = terms_of(geometry);
+  if (t.a / shape->first > 2 || t.b / shape->second > 2) return 1;
+  const auto n = static_cast<double>(bytes);
+  return hierarchical_swaps_cost(n, 2, geometry, t) < hierarchical_swaps_cost(n, 1, geometry, t)
+             ? 2
+             : 1;
+}
+}  // namespace detail
 
 std::string why_not_applicable(Algorithm algorithm, Operation operation,
                                const MeshGeometry& geometry) {

@@ -20,4 +20,9 @@ inline std::size_t pipeline_segment_bytes(std::size_t bytes, const MeshGeometry&
       std::clamp(best, kMinSegmentBytes, std::max(kMinSegmentBytes, static_cast<double>(bytes))));
 }
 
+// Segments of the hierarchical allreduce (hierarchical.cpp): 1, or 2 where its cost model
+// (cost_model.cpp) says that overlapping one segment's intra-tile phases with the other's
+// tile-edge phase pays.
+int hierarchical_segments(std::size_t bytes, const MeshGeometry& geometry);
+
 }  // namespace dojo::collectives::detail

@@ -107,9 +107,17 @@ void Schedule::run(const std::vector<LocalOp>& ops) {
   }
 }
 
-void Schedule::post(Chain& chain, int tag) {
-  while (chain_pending(chain)) {
+bool Schedule::ready(const Step& step) const {
+  if (step.after_chain < 0) return true;
+  return chains_.at(static_cast<std::size_t>(step.after_chain)).next >= step.after_steps;
+}
+
+bool Schedule::post(Chain& chain, int tag) {
+  bool moved = false;
+  while (chain_pending(chain) && !chain.posted) {
     Step& step = chain.steps[chain.next];
+    if (!ready(step)) return moved;
+    moved = true;
     chain.requests.clear();
     if (step.start) {
       chain.requests.push_back(MPI_REQUEST_NULL);
@@ -132,10 +140,14 @@ void Schedule::post(Chain& chain, int tag) {
             MPI_Isend(t.data + at, bytes, MPI_BYTE, t.peer, tag, comm_, &chain.requests.back()));
         if (t.bytes == 0) break;
       }
-    if (!chain.requests.empty()) return;
+    if (!chain.requests.empty()) {
+      chain.posted = true;
+      return moved;
+    }
     run(step.after);
     ++chain.next;
   }
+  return moved;
 }
 
 bool Schedule::advance_alone(bool block) {
@@ -143,31 +155,41 @@ bool Schedule::advance_alone(bool block) {
   if (!started_) {
     started_ = true;
     run(prologue_);
-    for (std::size_t c = 0; c < chains_.size(); ++c)
-      post(chains_[c], tag_base_ + static_cast<int>(c));
   }
   // Blocking waits without testing first: under SimGrid every MPI_Test costs simulated time.
   std::vector<MPI_Request> all;
   std::vector<std::pair<std::size_t, std::size_t>> where;  // (chain, request) of each in `all`
   while (true) {
-    int pending = 0;
-    for (std::size_t c = 0; c < chains_.size(); ++c) {
-      Chain& chain = chains_[c];
-      while (chain_pending(chain)) {
-        bool complete = std::all_of(chain.requests.begin(), chain.requests.end(),
-                                    [](MPI_Request r) { return r == MPI_REQUEST_NULL; });
-        if (!complete && !block) {
-          int flag = 0;
-          DOJO_CHECK_MPI(MPI_Testall(static_cast<int>(chain.requests.size()), chain.requests.data(),
-                                     &flag, MPI_STATUSES_IGNORE));
-          complete = flag != 0;
+    // Completing a step of one chain may release a step of another that waits on it: sweep the
+    // chains until none moves.
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (std::size_t c = 0; c < chains_.size(); ++c) {
+        Chain& chain = chains_[c];
+        const int tag = tag_base_ + static_cast<int>(c);
+        if (post(chain, tag)) moved = true;
+        while (chain.posted) {
+          bool complete = std::all_of(chain.requests.begin(), chain.requests.end(),
+                                      [](MPI_Request r) { return r == MPI_REQUEST_NULL; });
+          if (!complete && !block) {
+            int flag = 0;
+            DOJO_CHECK_MPI(MPI_Testall(static_cast<int>(chain.requests.size()),
+                                       chain.requests.data(), &flag, MPI_STATUSES_IGNORE));
+            complete = flag != 0;
+          }
+          if (!complete) break;
+          chain.posted = false;
+          run(chain.steps[chain.next].after);
+          ++chain.next;
+          moved = true;
+          post(chain, tag);
         }
-        if (!complete) break;
-        run(chain.steps[chain.next].after);
-        ++chain.next;
-        post(chain, tag_base_ + static_cast<int>(c));
       }
+    }
+    int pending = 0, posted = 0;
+    for (const Chain& chain : chains_) {
       if (chain_pending(chain)) ++pending;
+      if (chain.posted) ++posted;
     }
     if (pending == 0) {
       run(epilogue_);
@@ -175,9 +197,10 @@ bool Schedule::advance_alone(bool block) {
       return true;
     }
     if (!block) return false;
-    if (pending == 1) {
+    if (posted == 0) internal_error("schedule chains wait on each other in a cycle");
+    if (posted == 1) {
       for (Chain& chain : chains_)
-        if (chain_pending(chain))
+        if (chain.posted)
           DOJO_CHECK_MPI(MPI_Waitall(static_cast<int>(chain.requests.size()), chain.requests.data(),
                                      MPI_STATUSES_IGNORE));
       continue;
@@ -186,7 +209,7 @@ bool Schedule::advance_alone(bool block) {
     all.clear();
     where.clear();
     for (std::size_t c = 0; c < chains_.size(); ++c)
-      if (chain_pending(chains_[c]))
+      if (chains_[c].posted)
         for (std::size_t i = 0; i < chains_[c].requests.size(); ++i)
           if (chains_[c].requests[i] != MPI_REQUEST_NULL) {
             all.push_back(chains_[c].requests[i]);

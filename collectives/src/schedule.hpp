@@ -36,6 +36,10 @@ struct Step {
   std::vector<LocalOp> after;  // run once every transfer of the step has completed
   // For native algorithms: starts one non-blocking MPI collective into *request.
   std::function<void(MPI_Request*)> start;
+  // Posted only once chain `after_chain` of the same schedule has completed `after_steps` steps
+  // (-1: no such dependency). Lets one chain's phase wait for another's, e.g. to pipeline.
+  int after_chain = -1;
+  std::size_t after_steps = 0;
 };
 
 class Schedule;
@@ -62,6 +66,8 @@ class Schedule {
   // A new chain (its index) and a new step at the end of a chain.
   int add_chain();
   Step& add_step(int chain);
+  std::size_t steps(int chain) const { return chains_.at(chain).steps.size(); }
+  Step& step(int chain, std::size_t index) { return chains_.at(chain).steps.at(index); }
   std::vector<LocalOp>& prologue() { return prologue_; }  // before any step
   std::vector<LocalOp>& epilogue() { return epilogue_; }  // after every chain has finished
 
@@ -88,9 +94,13 @@ class Schedule {
   struct Chain {
     std::vector<Step> steps;
     std::size_t next = 0;               // the step in flight (or steps.size() when finished)
+    bool posted = false;                // steps[next] is posted (else it waits on another chain)
     std::vector<MPI_Request> requests;  // of the step in flight
   };
-  void post(Chain& chain, int tag);  // posts steps until one is pending or the chain is done
+  // Posts steps until one is pending, waits on another chain, or the chain is done; true if it
+  // posted or completed anything.
+  bool post(Chain& chain, int tag);
+  bool ready(const Step& step) const;
   bool advance_alone(bool block);    // advance() ignoring the other active schedules
   void leave() noexcept;             // leaves the active list
   void run(const std::vector<LocalOp>& ops);

@@ -10,10 +10,12 @@
 // Reduce-scatter stops after the counterparts' reduce-scatter (inside the tile first: the fast
 // links carry the big volume); allgather runs the second half alone (across the tiles first).
 #include <algorithm>
+#include <vector>
 
 #include "algorithms.hpp"
 #include "building_blocks.hpp"
 #include "dojo/common/error.hpp"
+#include "../pipeline_segments.hpp"
 
 namespace dojo::collectives::detail {
 namespace {
@@ -90,23 +92,58 @@ std::unique_ptr<Schedule> hierarchical(const Call& call) {
   switch (call.operation) {
     case Operation::allreduce: {
       std::byte* work = allreduce_work_buffer(call, *schedule);
-      const auto streams = partition(call.count, kStreams);
-      for (int k = 0; k < kStreams; ++k) {
-        const int chain = schedule->add_chain();
-        const MeshPass inside = t.inside(g, call.rank, k), across = t.across(g, call.rank, k);
-        // mesh_tmp_count(inside, n) is twice the largest shard: enough for a whole-shard swap.
-        const std::size_t shard = mesh_tmp_count(inside, streams[k].count);
-        std::byte* tmp = schedule->scratch(
-            std::max(mesh_tmp_count(inside, streams[k].count), mesh_tmp_count(across, shard)) * E);
-        const Range mine = mesh_reduce_scatter(*schedule, chain, inside, work, streams[k], E, tmp);
-        if (swaps_across(t)) {
-          swap_across(*schedule, chain, t, across, work, mine, E, tmp);
-        } else {
-          mesh_reduce_scatter(*schedule, chain, across, work, mine, E, tmp);
-          mesh_allgather(*schedule, chain, across, work, mine, E);
+      const int segments = hierarchical_segments(call.bytes(), g);
+      const auto parts = partition(call.count, segments);
+      // chains[s][k]: stream k of segment s; reduced[s][k]: its steps inside the tile before the
+      // tile-edge phase.
+      std::vector<std::vector<int>> chains(parts.size());
+      std::vector<std::vector<std::size_t>> reduced(parts.size());
+      std::vector<std::vector<Range>> streams(parts.size());
+      for (std::size_t s = 0; s < parts.size(); ++s) {
+        streams[s] = partition(parts[s].count, kStreams, parts[s].offset);
+        for (int k = 0; k < kStreams; ++k) {
+          const int chain = schedule->add_chain();
+          chains[s].push_back(chain);
+          const MeshPass inside = t.inside(g, call.rank, k), across = t.across(g, call.rank, k);
+          const Range range = streams[s][k];
+          // mesh_tmp_count(inside, n) is twice the largest shard: enough for a whole-shard swap.
+          const std::size_t shard = mesh_tmp_count(inside, range.count);
+          std::byte* tmp = schedule->scratch(
+              std::max(mesh_tmp_count(inside, range.count), mesh_tmp_count(across, shard)) * E);
+          const Range mine = mesh_reduce_scatter(*schedule, chain, inside, work, range, E, tmp);
+          reduced[s].push_back(schedule->steps(chain));
+          if (swaps_across(t)) {
+            swap_across(*schedule, chain, t, across, work, mine, E, tmp);
+          } else {
+            mesh_reduce_scatter(*schedule, chain, across, work, mine, E, tmp);
+            mesh_allgather(*schedule, chain, across, work, mine, E);
+          }
+          // Pipelining: segment s starts one step behind segment s - 1, so it finishes its
+          // intra-tile reduce-scatter while segment s - 1 crosses the tile edges. (Simulated 2x2
+          // tiles, 64 MiB: 34.10 us; no lag 40.24 us; waiting for segment s - 1's whole
+          // reduce-scatter 36.97 us, for half of it 36.19 us.)
+          if (s > 0 && schedule->steps(chain) > 0) {
+            Step& first = schedule->step(chain, 0);
+            first.after_chain = chains[s - 1][static_cast<std::size_t>(k)];
+            first.after_steps =
+                std::min<std::size_t>(1, reduced[s - 1][static_cast<std::size_t>(k)]);
+          }
         }
-        mesh_allgather(*schedule, chain, inside, work, streams[k], E);
       }
+      for (std::size_t s = 0; s < parts.size(); ++s)
+        for (int k = 0; k < kStreams; ++k) {
+          const int chain = chains[s][static_cast<std::size_t>(k)];
+          const MeshPass inside = t.inside(g, call.rank, k);
+          const std::size_t first = schedule->steps(chain);
+          mesh_allgather(*schedule, chain, inside, work, streams[s][k], E);
+          // ...and allgathers once segment s + 1 has reduce-scattered (its tile-edge phase runs
+          // meanwhile).
+          if (s + 1 < parts.size() && schedule->steps(chain) > first) {
+            Step& step = schedule->step(chain, first);
+            step.after_chain = chains[s + 1][static_cast<std::size_t>(k)];
+            step.after_steps = reduced[s + 1][static_cast<std::size_t>(k)];
+          }
+        }
       break;
     }
     case Operation::reduce_scatter:
