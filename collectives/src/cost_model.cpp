@@ -291,6 +291,10 @@ int hierarchical_segments(std::size_t bytes, const MeshGeometry& geometry) {
 }
 }  // namespace detail
 
+int hierarchical_allreduce_segments(std::size_t bytes, const MeshGeometry& geometry) {
+  return detail::hierarchical_segments(bytes, geometry);
+}
+
 std::string why_not_applicable(Algorithm algorithm, Operation operation,
                                const MeshGeometry& geometry) {
   if (algorithm == Algorithm::automatic) return {};

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dojo/collectives/communicator.hpp"
+#include "dojo/collectives/cost_model.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo_test_support.hpp"
 #include "test_values.hpp"
@@ -28,6 +29,7 @@ constexpr std::size_t kBig = 1000003;
 struct LabelledGeometry {
   std::string label;
   MeshGeometry geometry;
+  bool hierarchical_only = false;
 };
 
 // The default most-square row-major mesh in one tile, and a transposed snake-layout mesh cut into
@@ -44,6 +46,15 @@ std::vector<LabelledGeometry> geometries(int p) {
     MeshGeometry c = MeshGeometry::grid(2, 3);
     c.tile_rows = 1;
     out.push_back({c.describe() + " row-major", c});
+  }
+  // The same tiles with almost free latency and slow links, so that the hierarchical allreduce
+  // runs its two pipelined segments at every size of the matrix (it does so from 16 MiB on the
+  // default links, beyond what this test sends).
+  if (b.tile_shape() && (b.tile_columns < b.columns || b.tile_rows < b.rows)) {
+    MeshGeometry d = b;
+    d.intra_tile = {1e-12, 1e-6};
+    d.tile_edge = {1e-12, 2e-6};
+    out.push_back({d.describe() + " snake, bandwidth-bound links", d, true});
   }
   return out;
 }
@@ -303,11 +314,18 @@ TEST_P(Correctness, MatchesMpi) {
   const auto shapes = geometries(p);
   for (std::size_t g = 0; g < shapes.size(); ++g) {
     if (g > 0 && !uses_geometry(algorithm)) break;
+    if (shapes[g].hierarchical_only && algorithm != Algorithm::hierarchical) continue;
     Config config;
     config.geometry = shapes[g].geometry;
     config.read_environment = false;
     Communicator comm(world, config);
     if (!why_not_applicable(algorithm, operation, comm.geometry()).empty()) continue;
+    if (shapes[g].hierarchical_only && operation == Operation::allreduce) {
+      for (std::size_t count : {std::size_t{1}, std::size_t{7}, big})
+        EXPECT_EQ(hierarchical_allreduce_segments(count * 4, comm.geometry()), 2)
+            << "the pipelined path is not exercised on " << shapes[g].label << " at " << count
+            << " floats";
+    }
     for (DataType type : {DataType::float32, DataType::float64, DataType::bfloat16, DataType::int32,
                           DataType::int64})
       for (ReduceOp op : ops) {

@@ -21,6 +21,10 @@ struct CostEstimate {
   std::string why_not;  // when not applicable: the reason, for notes and user errors
 };
 
+// How many pipelined segments the hierarchical allreduce cuts `bytes` into on `geometry`: 2 where
+// the cost model says the overlap pays (large vectors on up to 2 x 2 tiles), else 1.
+int hierarchical_allreduce_segments(std::size_t bytes, const MeshGeometry& geometry);
+
 // Empty when `algorithm` can run `operation` on `geometry`, else the reason it cannot.
 std::string why_not_applicable(Algorithm algorithm, Operation operation,
                                const MeshGeometry& geometry);
