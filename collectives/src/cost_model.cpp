@@ -168,15 +168,28 @@ double multiport_cost(Operation op, double n, const Terms& t) {
 // runs one step behind segment 1: the intra-tile phases of both share the links (the time of
 // the whole vector), each segment swaps half the bytes, and segment 1's swap overlaps segment 2's
 // reduce-scatter: the time is the intra-tile phases, one segment's swaps and that one step.
-double hierarchical_swaps_cost(double n, int segments, const MeshGeometry& g, const Terms& t) {
+// The tile terms both hierarchical models use. Counterparts are w (h) hops apart, one of them
+// across a tile edge.
+struct TileTerms {
+  double w, h, tiles_x, tiles_y, beta, edge, hop, across_x, across_y;
+};
+TileTerms tile_terms(const MeshGeometry& g, const Terms& t) {
   const auto shape = g.tile_shape();
-  const double w = shape->first, h = shape->second;
-  const double tiles_x = t.a / w, tiles_y = t.b / h;
-  const double beta = g.intra_tile.seconds_per_byte;
-  const double edge = std::max(beta, g.tile_edge.seconds_per_byte);
-  const double hop = g.intra_tile.latency_s;
-  const double across_x = (w - 1) * hop + g.tile_edge.latency_s;
-  const double across_y = (h - 1) * hop + g.tile_edge.latency_s;
+  TileTerms k{};
+  k.w = shape->first;
+  k.h = shape->second;
+  k.tiles_x = t.a / k.w;
+  k.tiles_y = t.b / k.h;
+  k.beta = g.intra_tile.seconds_per_byte;
+  k.edge = std::max(k.beta, g.tile_edge.seconds_per_byte);
+  k.hop = g.intra_tile.latency_s;
+  k.across_x = (k.w - 1) * k.hop + g.tile_edge.latency_s;
+  k.across_y = (k.h - 1) * k.hop + g.tile_edge.latency_s;
+  return k;
+}
+
+double hierarchical_swaps_cost(double n, int segments, const MeshGeometry& g, const Terms& t) {
+  const auto [w, h, tiles_x, tiles_y, beta, edge, hop, across_x, across_y] = tile_terms(g, t);
   const double part = n / segments;
   const double intra = multiport_half(n, w, h, hop, hop, beta, beta);
   const double shard = part / (w * h);
@@ -194,17 +207,10 @@ double hierarchical_swaps_cost(double n, int segments, const MeshGeometry& g, co
 }
 
 double hierarchical_cost(Operation op, double n, const MeshGeometry& g, const Terms& t) {
-  const auto shape = g.tile_shape();
-  const double w = shape->first, h = shape->second;
-  const double tiles_x = t.a / w, tiles_y = t.b / h;
-  const double beta = g.intra_tile.seconds_per_byte;
-  const double edge = std::max(beta, g.tile_edge.seconds_per_byte);
   // Inside a tile: multi-port mesh over w x h chips. Across tiles: each counterpart mesh moves
   // n / (w h); the h (w) counterpart lines of a tile row (column) share that edge's h (w) links
-  // w (h) ways. Counterparts are w (h) hops apart, one of them across a tile edge.
-  const double hop = g.intra_tile.latency_s;
-  const double across_x = (w - 1) * hop + g.tile_edge.latency_s;
-  const double across_y = (h - 1) * hop + g.tile_edge.latency_s;
+  // w (h) ways.
+  const auto [w, h, tiles_x, tiles_y, beta, edge, hop, across_x, across_y] = tile_terms(g, t);
   const double intra = multiport_half(n, w, h, hop, hop, beta, beta);
   const double shard = n / (w * h);
   const double inter = multiport_half(shard, tiles_x, tiles_y, across_x, across_y, edge * w, edge * h);
