@@ -128,10 +128,7 @@ StepFlops Gpt::step_flops(std::int64_t B, std::int64_t T) const {
   const double tokens = static_cast<double>(B) * static_cast<double>(T);
   const double matrix_params = L * 12.0 * C * C + V * C;
   const double attention = L * attention_forward_flops({B, T, config_.channels, config_.heads});
-  StepFlops flops;
-  flops.forward = 2.0 * tokens * matrix_params + attention;
-  flops.backward = 2.0 * flops.forward;
-  return flops;
+  return gpt_step_flops(tokens, matrix_params, attention);
 }
 
 }  // namespace dojo::model

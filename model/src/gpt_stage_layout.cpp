@@ -5,6 +5,7 @@
 
 #include "dojo/common/error.hpp"
 #include "dojo/model/layers/attention.hpp"
+#include "gpt_internal.hpp"
 #include "gpt_stage_internal.hpp"
 
 namespace dojo::model {
@@ -141,10 +142,7 @@ StepFlops GptStage::step_flops(std::int64_t B, std::int64_t T) const {
   double matrix_params = Lb * 12.0 * C * C / tp;
   if (last_stage()) matrix_params += static_cast<double>(d.Vl) * C;
   const double attention = Lb * attention_forward_flops({B, T, d.Cl, d.NHl});
-  StepFlops flops;
-  flops.forward = 2.0 * tokens * matrix_params + attention;
-  flops.backward = 2.0 * flops.forward;
-  return flops;
+  return gpt_step_flops(tokens, matrix_params, attention);
 }
 
 }  // namespace dojo::model
