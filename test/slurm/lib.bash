@@ -15,17 +15,26 @@ fail() {
   exit 1
 }
 
-# require_cluster: skip the test (exit 77) when no Slurm answers, except in CI (CI=true), where
-# .ci/run has started the local cluster and a missing one is a failure.
+# require_cluster: skip the test (exit 77) at once, with the reason, when no Slurm answers or none
+# of its nodes can run a job (a controller whose slurmd did not start would leave the test waiting
+# for its job until the deadline), except in CI (CI=true), where .ci/run has started the local
+# cluster and a missing one is a failure.
 require_cluster() {
-  if command -v scontrol > /dev/null && timeout 10 scontrol ping > /dev/null 2>&1 &&
-    timeout 10 sinfo -h > /dev/null 2>&1; then
-    return 0
+  local reason="" states
+  if ! command -v scontrol > /dev/null; then
+    reason="no Slurm client commands (install slurm-client)"
+  elif ! timeout 10 scontrol ping > /dev/null 2>&1; then
+    reason="no Slurm controller answers"
+  elif ! states=$(timeout 10 sinfo -h -o '%t' 2> /dev/null); then
+    reason="sinfo fails"
+  elif ! grep -qE '^(idle|mix|alloc|comp)$' <<< "$states"; then
+    reason="no node is up (node states: $(echo $states))"
   fi
+  [ -n "$reason" ] || return 0
   if [ "${CI:-}" = true ]; then
-    fail "no Slurm cluster answers (SLURM_CONF=$SLURM_CONF); CI must start one with slurm/local-cluster start"
+    fail "$reason (SLURM_CONF=$SLURM_CONF); CI must start a cluster with slurm/local-cluster start"
   fi
-  echo "SKIP: no Slurm cluster answers (SLURM_CONF=$SLURM_CONF); start one with slurm/local-cluster start"
+  echo "SKIP: $reason (SLURM_CONF=$SLURM_CONF); start a cluster with slurm/local-cluster start"
   exit 77
 }
 
