@@ -1,5 +1,6 @@
 // `dojo info`: what this job is made of, printed once by rank 0 — ranks, nodes, threads, MPI, the
-// transport, BLIS, devices, Slurm — and, with --layout, the process grid each rank sits in.
+// transport (and whether UCX carries it), BLIS, devices, Slurm — and, with --layout, the process
+// grid each rank sits in.
 #include <blis.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "commands.hpp"
 #include "dojo/device/registry.hpp"
 #include "dojo/runtime/process_grid.hpp"
+#include "dojo/runtime/transport.hpp"
 #include "table.hpp"
 
 namespace dojo::cli {
@@ -92,7 +94,9 @@ class InfoCommand final : public Command {
     table.add({"thread level",
                str(runtime::thread_level_name(rt.thread_level_provided()), " granted (asked for ",
                    runtime::thread_level_name(rt.thread_level_requested()), ")")});
-    table.add({"point-to-point", runtime::point_to_point_transport()});
+    const runtime::Transport transport = runtime::point_to_point_transport();
+    table.add({"point-to-point", runtime::describe_point_to_point(transport)});
+    table.add({"UCX", runtime::describe_ucx(transport)});
     table.add({"BLIS", blis_description()});
     table.add({"devices", device::describe_devices(device::list_devices())});
     const auto& slurm = rt.slurm();

@@ -11,6 +11,13 @@ endmacro()
 find_package(MPI COMPONENTS C CXX)
 dojo_require(MPI_CXX_FOUND "an MPI library (Open MPI)" "libopenmpi-dev")
 
+# UCX, the transport of Open MPI's pml ucx: `dojo info` reports its version (ucp_get_version).
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  pkg_check_modules(UCX QUIET IMPORTED_TARGET ucx)
+endif()
+dojo_require(UCX_FOUND "UCX (pkg-config ucx)" "libucx-dev")
+
 find_package(OpenMP COMPONENTS CXX)
 dojo_require(OpenMP_CXX_FOUND "OpenMP" "libgomp1 (part of g++)")
 

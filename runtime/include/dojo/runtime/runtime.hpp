@@ -83,8 +83,4 @@ class Runtime {
 
 std::string thread_level_name(int level);
 
-// The MPI point-to-point transport in use, e.g. "ucx" or "ob1 (btl: vader,self)"; "unknown" when
-// the MPI library does not say.
-std::string point_to_point_transport();
-
 }  // namespace dojo::runtime
