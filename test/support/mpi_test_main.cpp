@@ -1,5 +1,7 @@
 // main() of every MPI test binary: starts MPI, runs GoogleTest on every rank with rank 0 printing,
-// and runs a watchdog that turns a hang into a failure naming the test and the rank.
+// and runs a watchdog that turns a hang into a failure naming the test and the rank. Exit code: 1
+// when a test failed on any rank, else kSkippedExitCode when a test skipped on any rank (CTest's
+// SKIP_RETURN_CODE, so a skip shows as skipped, not passed), else 0.
 #include <gtest/gtest.h>
 #include <mpi.h>
 
@@ -86,8 +88,18 @@ int main(int argc, char** argv) {
   MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   if (g_rank == 0 && any_failed && !failed)
     std::fprintf(stderr, "some tests failed on ranks other than 0 (see their output)\n");
+  const int skipped = testing::UnitTest::GetInstance()->skipped_test_count();
+  int any_skipped = 0;
+  MPI_Allreduce(&skipped, &any_skipped, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (!any_failed && any_skipped > 0) {
+    if (skipped > 0)
+      std::fprintf(stderr, "[rank %d] %d test(s) skipped: reporting the run as skipped (exit %d)\n",
+                   g_rank, skipped, dojo::test::kSkippedExitCode);
+    std::fflush(stderr);
+  }
   MPI_Comm c = dojo::test::world();
   MPI_Comm_free(&c);
   MPI_Finalize();
-  return any_failed;
+  if (any_failed) return 1;
+  return any_skipped > 0 ? dojo::test::kSkippedExitCode : 0;
 }
