@@ -1,12 +1,14 @@
-// The benchmark function: one row per operation, algorithm and size, consistent statistics and
-// bandwidths, and CSV / JSON files with one record per row.
+// The benchmark function: one row per operation, algorithm and size, and CSV / JSON files that
+// parse back into the same rows.
 #include <gtest/gtest.h>
 #include <mpi.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "dojo/collectives/bench.hpp"
 #include "dojo_test_support.hpp"
@@ -18,6 +20,71 @@ int count_of(const std::string& text, const std::string& what) {
   int n = 0;
   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
   return n;
+}
+
+std::vector<std::string> split(const std::string& line, char separator) {
+  std::vector<std::string> fields;
+  std::stringstream in(line);
+  for (std::string field; std::getline(in, field, separator);) fields.push_back(field);
+  return fields;
+}
+
+// The files print 6 significant digits.
+void expect_close(double file_value, double value, const std::string& what) {
+  EXPECT_NEAR(file_value, value, 1e-5 * std::abs(value) + 1e-12) << what;
+}
+
+// Every row of `results`, in order, as the JSON file has it (a real parse, not a count of keys).
+void expect_json_matches(const std::string& path, const std::vector<BenchResult>& results,
+                         const Communicator& comm) {
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << path;
+  const nlohmann::json file = nlohmann::json::parse(in);  // throws, failing the test, if malformed
+  EXPECT_EQ(file.at("ranks").get<int>(), comm.size());
+  EXPECT_EQ(file.at("mesh").at("columns").get<int>(), comm.geometry().columns);
+  EXPECT_EQ(file.at("mesh").at("rows").get<int>(), comm.geometry().rows);
+  const nlohmann::json& rows = file.at("results");
+  ASSERT_EQ(rows.size(), results.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const BenchResult& r = results[i];
+    const nlohmann::json& row = rows[i];
+    const std::string what = "JSON row " + std::to_string(i);
+    EXPECT_EQ(row.at("operation").get<std::string>(), name(r.operation)) << what;
+    EXPECT_EQ(row.at("algorithm").get<std::string>(), name(r.requested)) << what;
+    EXPECT_EQ(row.at("ran").get<std::string>(), name(r.algorithm)) << what;
+    EXPECT_EQ(row.at("bytes").get<std::size_t>(), r.bytes) << what;
+    EXPECT_EQ(row.at("iterations").get<int>(), r.iterations) << what;
+    expect_close(row.at("avg_us").get<double>(), r.avg_us, what + " avg_us");
+    expect_close(row.at("min_us").get<double>(), r.min_us, what + " min_us");
+    expect_close(row.at("max_us").get<double>(), r.max_us, what + " max_us");
+    expect_close(row.at("busbw_GBps").get<double>(), r.busbw_GBps, what + " busbw_GBps");
+    expect_close(row.at("model_us").get<double>(), r.model_us, what + " model_us");
+  }
+}
+
+// The CSV file: the header, then one line of 16 fields per row, in order.
+void expect_csv_matches(const std::string& path, const std::vector<BenchResult>& results) {
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << path;
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  const std::vector<std::string> header = split(line, ',');
+  ASSERT_EQ(header.size(), 16u) << line;
+  EXPECT_EQ(header[0], "operation");
+  EXPECT_EQ(header[8], "bytes");
+  EXPECT_EQ(header[10], "avg_us");
+  std::size_t i = 0;
+  for (; std::getline(in, line); ++i) {
+    ASSERT_LT(i, results.size()) << "more CSV lines than rows: " << line;
+    const std::vector<std::string> fields = split(line, ',');
+    ASSERT_EQ(fields.size(), header.size()) << line;
+    EXPECT_EQ(fields[0], name(results[i].operation)) << line;
+    EXPECT_EQ(fields[1], name(results[i].requested)) << line;
+    EXPECT_EQ(fields[2], name(results[i].algorithm)) << line;
+    EXPECT_EQ(std::stoull(fields[8]), results[i].bytes) << line;
+    expect_close(std::stod(fields[10]), results[i].avg_us, line);
+  }
+  EXPECT_EQ(i, results.size()) << "CSV lines";
 }
 
 TEST(CollectivesBench, RowsStatisticsAndFiles) {
@@ -45,14 +112,8 @@ TEST(CollectivesBench, RowsStatisticsAndFiles) {
       ++allreduce_algorithms;
   int allreduce_rows = 0, barrier_rows = 0, auto_rows = 0;
   for (const BenchResult& r : results) {
-    EXPECT_GT(r.avg_us, 0.0);
-    EXPECT_LE(r.min_us, r.avg_us * (1 + 1e-12));
-    EXPECT_GE(r.max_us, r.avg_us * (1 - 1e-12));
-    if (r.operation == Operation::allreduce) {
-      ++allreduce_rows;
-      EXPECT_NEAR(r.algbw_GBps, r.bytes / (r.avg_us * 1e-6) / 1e9, 1e-9 * r.algbw_GBps);
-      EXPECT_NEAR(r.busbw_GBps, r.algbw_GBps * 2.0 * (p - 1) / p, 1e-9 * r.algbw_GBps + 1e-15);
-    }
+    EXPECT_GT(r.avg_us, 0.0);  // every row was timed
+    if (r.operation == Operation::allreduce) ++allreduce_rows;
     if (r.operation == Operation::barrier) ++barrier_rows;
     if (r.requested == Algorithm::automatic) {
       ++auto_rows;
@@ -68,14 +129,8 @@ TEST(CollectivesBench, RowsStatisticsAndFiles) {
   EXPECT_GE(auto_rows, 7);
   if (comm.rank() == 0) {
     EXPECT_EQ(count_of(table.str(), "\nallreduce "), allreduce_rows);
-    std::ifstream csv(options.csv_path);
-    std::stringstream csv_text;
-    csv_text << csv.rdbuf();
-    EXPECT_EQ(count_of(csv_text.str(), "\n"), static_cast<int>(results.size()) + 1);
-    std::ifstream json(options.json_path);
-    std::stringstream json_text;
-    json_text << json.rdbuf();
-    EXPECT_EQ(count_of(json_text.str(), "\"operation\""), static_cast<int>(results.size()));
+    expect_csv_matches(options.csv_path, results);
+    expect_json_matches(options.json_path, results, comm);
     std::remove(options.csv_path.c_str());
     std::remove(options.json_path.c_str());
   }

@@ -16,6 +16,7 @@ namespace dojo::model {
 namespace {
 
 using testing::expect_gradient_matches;
+using testing::expect_other_batch_fails;
 using testing::GradientComparison;
 using testing::normal_values;
 using testing::random_ints;
@@ -75,6 +76,14 @@ void check_mlp_gradients(device::Device& device, const MlpConfig& config) {
                           str("mlp (", config.hidden_sizes.size(), " hidden, ",
                               activation_name(config.activation), ")"));
   EXPECT_EQ(c.elements_outside(1e-4, 1e-2), 0u);
+
+  // Negative control: the gradients of another batch (a backward on stale data) must fail.
+  const Tensor other_inputs = make_tensor(device, {B, D}, normal_values(B * D, 1.0f, 2, "x"));
+  const Tensor other_labels = make_tensor(device, {B}, random_ints(B, config.classes, 2, "labels"));
+  mlp.zero_grad();
+  mlp.forward(other_inputs.view(), other_labels.view());
+  mlp.backward();
+  expect_other_batch_fails(c, store.download_grads(), indices, 2e-3, 1e-4, 1e-2, "mlp");
 }
 
 TEST_F(MlpTest, GradientsMatchFiniteDifferences) {

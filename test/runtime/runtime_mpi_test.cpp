@@ -37,8 +37,14 @@ TEST(Runtime, DiscoversOneNodeWithEveryRankOnIt) {
             std::max(rt.threads().node_cores, rt.ranks_per_node()));
 }
 
-TEST(Runtime, GrantsAThreadLevel) {
+// The test's main() started MPI asking for MPI_THREAD_MULTIPLE, which Open MPI grants: the runtime,
+// joining an MPI it did not start, must report that level, as MPI itself does.
+TEST(Runtime, ReportsTheThreadLevelMpiGranted) {
   auto& rt = runtime();
-  EXPECT_GE(rt.thread_level_provided(), MPI_THREAD_SINGLE);
+  int queried = -1;
+  MPI_Query_thread(&queried);
+  EXPECT_EQ(queried, MPI_THREAD_MULTIPLE);
+  EXPECT_EQ(rt.thread_level_provided(), queried);
+  EXPECT_EQ(dojo::runtime::thread_level_name(rt.thread_level_provided()), "MPI_THREAD_MULTIPLE");
   EXPECT_EQ(rt.launcher(), "mpirun");
 }
