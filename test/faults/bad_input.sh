@@ -34,6 +34,7 @@ prev=$work/bad-previous BAD=$work/bad-files
 OUT=$work/bad-case-$case_name
 rm -rf "$OUT"; cp -a "$prev" "$OUT"
 before=$(cd "$OUT/checkpoints" && sha256sum * | sort)
+[ -n "$before" ] || fail "no checkpoints in $OUT to guard (the fixture run left none)"
 eval "args=($arguments)"
 timeout -k 5 30 mpirun -n "$ranks" --oversubscribe "$dojo" --threads 1 "${args[@]}" > "$OUT.log" 2>&1
 rc=$?

@@ -15,6 +15,7 @@ train=(mpirun -n 2 --oversubscribe "$dojo" --threads 1 --watchdog 3 train --data
 # The save of step 10 completes; the hook is armed from step 20 on by a second run that resumes.
 "${train[@]}" --steps 10 > "$run.first.log" 2>&1 || { cat "$run.first.log"; fail "the first run failed"; }
 before=$(sha256sum "$run/checkpoints/step-00000010.h5" | cut -d' ' -f1)
+[ -n "$before" ] || fail "the first run left no checkpoint of step 10"
 
 DOJO_CHECKPOINT_HANG_AT=$phase "${train[@]}" --resume auto > "$run.log" 2>&1 &
 ends_within $! 60
@@ -23,10 +24,17 @@ cat "$run.log"
 n=$(grep -c "^dojo: error: rank 0: hang watchdog: checkpoint save #20 (step 20 into " "$run.log")
 [ "$n" -eq 1 ] || fail "expected one watchdog line naming rank 0 and the save of step 20, got $n"
 pgrep -f -- "--out $run" > /dev/null && fail "processes of the job are still running"
-[ "$(cat "$run/checkpoints/latest")" = step-00000010.h5 ] || case $phase in
-  before_prune) ;;  # step 20 was committed and named before the hang: also fine
-  *) fail "latest names $(cat "$run/checkpoints/latest"), expected step-00000010.h5" ;;
+# Before its rename and before `latest` moves, the save of step 20 is not committed; at before_prune
+# it is (renamed and named by latest), so latest must name it.
+case $phase in
+  after_data | after_checksums | before_rename | before_latest) expected=step-00000010.h5 ;;
+  before_prune) expected=step-00000020.h5 ;;
+  *) fail "unknown phase $phase" ;;
 esac
+grep -q "DOJO_CHECKPOINT_HANG_AT=$phase: this process stops here" "$run.log" ||
+  fail "the hook did not stop rank 0 at $phase (a phase the save does not have?)"
+[ "$(cat "$run/checkpoints/latest")" = "$expected" ] ||
+  fail "latest names $(cat "$run/checkpoints/latest"), expected $expected"
 [ "$(sha256sum "$run/checkpoints/step-00000010.h5" | cut -d' ' -f1)" = "$before" ] ||
   fail "the checkpoint of step 10 changed"
 "$dojo" checkpoint inspect "$run/checkpoints/$(cat "$run/checkpoints/latest")" > /dev/null ||

@@ -15,9 +15,14 @@ args=(save "$dir" 100); run "$@" || fail "the first save failed"
 
 args=(save "$dir" 200)
 start=$SECONDS
-DOJO_CHECKPOINT_CRASH_AT=$phase run "$@"
+DOJO_CHECKPOINT_CRASH_AT=$phase run "$@" > "$dir/crash.log" 2>&1
 rc=$?
+cat "$dir/crash.log"
 [ "$rc" -ne 0 ] || fail "the save at step 200 did not crash"
+# The crash must be the hook's, at this phase, not some other failure.
+grep -q "DOJO_CHECKPOINT_CRASH_AT=$phase: killing this process" "$dir/crash.log" ||
+  fail "the hook did not fire at $phase"
+rm -f "$dir/crash.log"
 [ $((SECONDS - start)) -lt 55 ] || fail "the crashed job did not end by itself (exit $rc)"
 echo "the save crashed at $phase as asked (exit code $rc)"
 

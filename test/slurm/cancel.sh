@@ -32,7 +32,8 @@ grep -qE "stopped by SIGTERM after step [0-9]+" "$work/cancelled.out" || fail "d
 grep -q "not requeueing" "$work/cancelled.out" || fail "the batch script did not say it will not requeue"
 grep -q "requeueing to resume" "$work/cancelled.out" && fail "a cancelled job requeued itself"
 restarts=$(job_field "$job" Restarts)
-[ "${restarts:-0}" -eq 0 ] || fail "job $job was requeued (Restarts=$restarts)"
+[ -n "$restarts" ] || fail "scontrol does not show job $job's Restarts"
+[ "$restarts" -eq 0 ] || fail "job $job was requeued (Restarts=$restarts)"
 latest=$out/checkpoints/$(tr -d '[:space:]' < "$out/checkpoints/latest")
 "$dojo" checkpoint inspect "$latest" > "$work/inspect.txt" 2>&1 ||
   { cat "$work/inspect.txt"; fail "$latest does not verify"; }

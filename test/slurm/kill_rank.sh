@@ -66,10 +66,8 @@ checkpoint=$out/checkpoints/$(basename "$latest")
 [ -f "$checkpoint" ] || fail "latest names $latest, which is not in $out/checkpoints"
 h5dump -H "$checkpoint" > /dev/null || fail "the last checkpoint $checkpoint does not open"
 # dojo's own reader verifies the checksums of what is on disk, where dojo has it.
-if "$dojo" checkpoint --help > /dev/null 2>&1; then
-  "$dojo" checkpoint inspect "$checkpoint" > "$work/inspect.txt" 2>&1 ||
-    { cat "$work/inspect.txt"; fail "dojo checkpoint inspect rejects $checkpoint"; }
-fi
+"$dojo" checkpoint inspect "$checkpoint" > "$work/inspect.txt" 2>&1 ||
+  { cat "$work/inspect.txt"; fail "dojo checkpoint inspect rejects $checkpoint"; }
 checkpoint_step=$(basename "$checkpoint" .h5)
 checkpoint_step=$((10#${checkpoint_step#step-}))
 echo "last checkpoint $checkpoint (step $checkpoint_step) is intact"

@@ -116,6 +116,18 @@ print(max(steps))
 EOF
 }
 
+# evaluations METRICS: one line "STEP EVAL_LOSS" per evaluation record of a metrics.jsonl (parsed,
+# and each loss finite), nothing when there is none.
+evaluations() {
+  /usr/bin/python3 - "$1" << 'EOF'
+import json, math, sys
+for line in open(sys.argv[1]):
+    record = json.loads(line)
+    if "eval_loss" in record and math.isfinite(record["eval_loss"]):
+        print(record["step"], record["eval_loss"])
+EOF
+}
+
 # final_loss METRICS STEP: the training loss recorded for STEP, exactly as written (17 digits).
 final_loss() {
   /usr/bin/python3 - "$1" "$2" << 'EOF'

@@ -52,7 +52,7 @@ grep -q "Exited with exit code 75" "$work/preempted.out" || fail "the ranks did 
 grep -q "requeueing to resume" "$work/preempted.out" || fail "the batch script did not requeue"
 grep -qE "run 2 .*resume auto" "$work/preempted.out" || fail "the requeued run did not resume"
 restarts=$(job_field "$preempted" Restarts)
-[ "${restarts:-0}" -ge 1 ] || fail "job $preempted was not requeued (Restarts=$restarts)"
+[ -n "$restarts" ] && [ "$restarts" -ge 1 ] || fail "job $preempted was not requeued (Restarts=$restarts)"
 ls "$work/preempted/checkpoints/"step-*.h5 > /dev/null 2>&1 || fail "no checkpoint in $work/preempted/checkpoints"
 
 state=$(wait_for_job_end "$reference" 90)

@@ -19,6 +19,6 @@ show_job_output "$work/train.out"
 [ "$state" = COMPLETED ] || fail "job $job ended $state, expected COMPLETED"
 [ "$(last_step "$work/run/metrics.jsonl")" -eq $steps ] ||
   fail "metrics.jsonl ends at step $(last_step "$work/run/metrics.jsonl"), expected $steps"
-grep -q '"eval_loss"' "$work/run/metrics.jsonl" || fail "metrics.jsonl has no evaluation"
+evaluations "$work/run/metrics.jsonl" | grep -qE '^[0-9]+ ' || fail "metrics.jsonl has no evaluation"
 grep -q "training finished" "$work/train.out" || fail "the batch script did not report the end"
 echo "PASS: job $job trained $steps steps on 4 ranks, final loss $(final_loss "$work/run/metrics.jsonl" $steps)"
