@@ -165,13 +165,14 @@ TEST(RealFashionMnist, PreparesTheDebianPackage) {
         ++counts.at(static_cast<std::size_t>(label));
       EXPECT_EQ(counts, std::vector<int>(10, per_class)) << split;
     }
-    if (std::system("command -v h5dump > /dev/null 2>&1") == 0) {
-      std::string command = "h5dump -H " + out + " > " + dir.file("dump.txt");
-      EXPECT_EQ(std::system(command.c_str()), 0);
-      std::ifstream dump(dir.file("dump.txt"));
-      std::string text((std::istreambuf_iterator<char>(dump)), std::istreambuf_iterator<char>());
-      EXPECT_NE(text.find("( 60000, 784 )"), std::string::npos) << text;
-    }
+    // Without h5dump the check is reported as skipped (the run exits 77), not silently left out.
+    if (std::system("command -v h5dump > /dev/null 2>&1") != 0)
+      GTEST_SKIP() << "h5dump is not installed (Debian package hdf5-tools): not checked";
+    std::string command = "h5dump -H " + out + " > " + dir.file("dump.txt");
+    EXPECT_EQ(std::system(command.c_str()), 0);
+    std::ifstream dump(dir.file("dump.txt"));
+    std::string text((std::istreambuf_iterator<char>(dump)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("( 60000, 784 )"), std::string::npos) << text;
   });
 }
 
