@@ -76,12 +76,12 @@ Transport point_to_point_transport() {
   std::vector<std::string> pmls;
   for (int index = 0; index < count; ++index) {
     char name[256];
-    int name_length = sizeof name, verbosity = 0, bind = 0, scope = 0;
+    int name_length = sizeof name, description_length = 0, verbosity = 0, bind = 0, scope = 0;
     MPI_Datatype type;
     MPI_T_enum enumtype;
     // Variables of closed components answer MPI_T_ERR_INVALID_INDEX: skipped.
     if (MPI_T_cvar_get_info(index, name, &name_length, &verbosity, &type, &enumtype, nullptr,
-                            nullptr, &bind, &scope) != MPI_SUCCESS)
+                            &description_length, &bind, &scope) != MPI_SUCCESS)
       continue;
     std::string_view view(name);
     if (view == "pml" && type == MPI_CHAR) transport.pml_requested = read_string_cvar(index);
