@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "dojo/device/host_device.hpp"
-#include "dojo/model/step_bench.hpp"
+#include "dojo/bench/step_bench.hpp"
 
 namespace dojo::model {
 namespace {

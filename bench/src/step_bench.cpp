@@ -1,6 +1,7 @@
 // The GPT training-step benchmark (see step_bench.hpp): dojo's step timed phase by phase through a
-// GEMM-timing device, then PyTorch's step from tools/bench_step_torch.py on the same shapes.
-#include "dojo/model/step_bench.hpp"
+// GEMM-timing device, then PyTorch's step from bench_step_torch.py (tools/, shipped in share/dojo)
+// on the same shapes.
+#include "dojo/bench/step_bench.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +14,7 @@
 
 #include <sys/resource.h>
 
+#include "dojo/common/data_files.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/model/gemm_timing_device.hpp"
 #include "dojo/model/init.hpp"
@@ -102,11 +104,7 @@ std::optional<TorchTimes> run_torch(const StepBenchOptions& options, int threads
 
 }  // namespace
 
-std::string default_torch_script() {
-  const std::filesystem::path script =
-      std::filesystem::path(DOJO_SOURCE_DIR) / "tools" / "bench_step_torch.py";
-  return std::filesystem::exists(script) ? script.string() : std::string();
-}
+std::string default_torch_script() { return find_data_file("bench_step_torch.py").string(); }
 
 StepBenchResult run_step_bench(const StepBenchOptions& options, device::Device& device,
                                std::ostream& out) {

@@ -1,7 +1,7 @@
 // The pipeline benchmark (see pipeline_bench.hpp): each rank is one stage running the schedule's
 // actions through runtime::run_pipeline with either a sleeping stage or a real GptStage; rank 0
 // gathers the per-stage figures and prints them beside (pp-1)/(m+pp-1).
-#include "dojo/jobs/pipeline_bench.hpp"
+#include "dojo/bench/pipeline_bench.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,6 +1,6 @@
 // The GEMM benchmark behind `dojo bench gemm`: device GEMM against plain bli_sgemm, interleaved,
 // median of repetitions. The host device must stay within a few percent of plain BLIS.
-#include "dojo/device/gemm_bench.hpp"
+#include "dojo/bench/gemm_bench.hpp"
 
 #include <blis.h>
 
