@@ -4,7 +4,6 @@
 #include "dojo/bench/step_bench.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iomanip>
@@ -14,20 +13,16 @@
 
 #include <sys/resource.h>
 
+#include "dojo/common/clock.hpp"
 #include "dojo/common/data_files.hpp"
 #include "dojo/common/error.hpp"
+#include "dojo/common/stats.hpp"
 #include "dojo/model/gemm_timing_device.hpp"
 #include "dojo/model/init.hpp"
 #include "dojo/model/optimizer.hpp"
 
 namespace dojo::model {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // User + system CPU time of this process, all threads.
 double process_cpu_seconds() {
@@ -37,12 +32,6 @@ double process_cpu_seconds() {
     return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec);
   };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t mid = values.size() / 2;
-  return values.size() % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
 }
 
 // Deterministic tokens in [0, V).
@@ -104,7 +93,9 @@ std::optional<TorchTimes> run_torch(const StepBenchOptions& options, int threads
 
 }  // namespace
 
-std::string default_torch_script() { return find_data_file("bench_step_torch.py").string(); }
+std::string default_torch_script() {
+  return find_data_file("bench_step_torch.py").string();
+}
 
 StepBenchResult run_step_bench(const StepBenchOptions& options, device::Device& device,
                                std::ostream& out) {

@@ -9,19 +9,19 @@
 
 namespace dojo::jobs {
 
-ResumePoint resume_from_checkpoint(const std::string& resume, const std::filesystem::path& dir,
-                                   RunState& state, std::int64_t total_steps, bool checkpointing,
-                                   MPI_Comm comm) {
+ResumePoint resume_from_checkpoint(ResumeMode mode, const std::filesystem::path& file,
+                                   const std::filesystem::path& dir, RunState& state,
+                                   std::int64_t total_steps, bool checkpointing, MPI_Comm comm) {
   ScopedActivity activity("looking for a checkpoint to resume from");
   const std::vector<io::ExpectedTensor> expected = expected_tensors(state);
   std::filesystem::path from;
-  if (resume == "never") {
+  if (mode == ResumeMode::never) {
     if (!io::list_checkpoints(dir).empty() && checkpointing)
       log::warn(dir.string(), " holds checkpoints of an earlier run; this run starts ",
                 "from step 0 (--resume never) and its checkpoints will replace them");
     return {};
   }
-  if (resume == "auto") {
+  if (mode == ResumeMode::latest) {
     auto found = io::find_latest_valid(dir, expected, comm);
     if (!found) {
       if (!io::list_checkpoints(dir).empty())
@@ -33,10 +33,10 @@ ResumePoint resume_from_checkpoint(const std::string& resume, const std::filesys
     }
     from = *found;
   } else {
-    from = resume;
+    from = file;
     std::error_code error;
     if (!std::filesystem::is_regular_file(from, error))
-      user_error(str("--resume ", resume,
+      user_error(str("--resume ", file.string(),
                      ": no such checkpoint file (give a step-N.h5 file, auto or never)"));
     io::CheckpointReader reader(from, comm);
     if (std::string why = io::compatibility(reader, expected); !why.empty())

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "checkpointing.hpp"
+#include "train_choices.hpp"
 
 namespace dojo::jobs {
 
@@ -17,13 +18,13 @@ struct ResumePoint {
   std::filesystem::path checkpoint;  // the file loaded; empty when none
 };
 
-// Collective, before any output is written. `resume`: "never", "auto" or a file; `dir`: the run's
+// Collective, before any output is written. `mode` and `file`: --resume; `dir`: the run's
 // checkpoint directory; `total_steps`: this run's steps; `checkpointing`: whether this run writes
 // checkpoints (it warns that they will replace an earlier run's). Bad input (a missing or
 // incompatible file, checkpoints none of which can be used, one beyond total_steps) is a user
 // error that leaves every file as it was.
-ResumePoint resume_from_checkpoint(const std::string& resume, const std::filesystem::path& dir,
-                                   RunState& state, std::int64_t total_steps, bool checkpointing,
-                                   MPI_Comm comm);
+ResumePoint resume_from_checkpoint(ResumeMode mode, const std::filesystem::path& file,
+                                   const std::filesystem::path& dir, RunState& state,
+                                   std::int64_t total_steps, bool checkpointing, MPI_Comm comm);
 
 }  // namespace dojo::jobs

@@ -56,8 +56,9 @@ TrainResult train(const TrainConfig& config, const runtime::Runtime& runtime,
   RunState state = job.run_state();
   const bool checkpointing =
       CheckpointPolicy(config.checkpoint_every, config.checkpoint_minutes, job.steps).enabled();
-  const ResumePoint resumed = resume_from_checkpoint(config.resume, job.checkpoint_dir, state,
-                                                     job.steps, checkpointing, world.get());
+  const ResumePoint resumed =
+      resume_from_checkpoint(job.choices.resume, job.choices.resume_file, job.checkpoint_dir, state,
+                             job.steps, checkpointing, world.get());
   prepare_output(job.out, world, resolved_toml);
   return run_training(job, resumed);
 }

@@ -20,9 +20,10 @@ namespace {
 // neighbouring chips, pipeline stages follow the mesh, data-parallel replicas form lattices whose
 // geometry the collectives' mesh algorithms use. nullopt with --placement rank-order or 1 rank.
 std::optional<runtime::MeshGridPlan> plan_placement(const TrainConfig& config,
+                                                    PlacementKind placement,
                                                     const runtime::Runtime& runtime) {
   const runtime::Layout layout = resolved_layout(config, runtime.size());
-  if (config.placement != "mesh" || layout.ranks() == 1) return std::nullopt;
+  if (placement != PlacementKind::mesh || layout.ranks() == 1) return std::nullopt;
   ScopedActivity activity("placing the process grid on the mesh");
   runtime::MeshGridPlan plan = runtime::plan_mesh_grid(runtime, layout);
   const auto hops = plan.hops(), was = plan.default_hops();
@@ -47,8 +48,9 @@ PipelineOptions pipeline_options(const TrainConfig& config, std::int64_t bucket_
   return options;
 }
 
-std::unique_ptr<model::Optimizer> make_optimizer(const TrainConfig& config, model::Model& model) {
-  if (config.optimizer == "adamw") {
+std::unique_ptr<model::Optimizer> make_optimizer(const TrainConfig& config, OptimizerKind kind,
+                                                 model::Model& model) {
+  if (kind == OptimizerKind::adamw) {
     model::AdamWConfig a;
     a.beta1 = config.beta1;
     a.beta2 = config.beta2;
@@ -67,14 +69,16 @@ std::unique_ptr<model::Optimizer> make_optimizer(const TrainConfig& config, mode
 TrainingJob::TrainingJob(const TrainConfig& config_in, const runtime::Runtime& runtime,
                          std::string resolved_toml_in)
     : config(config_in),
+      choices(parse_choices(config_in)),
       world(runtime.world()),
-      plan(plan_placement(config_in, runtime)),
+      plan(plan_placement(config_in, choices.placement, runtime)),
       grid(make_grid(config_in, world, plan)),
       out(output_directory(config_in)),
       checkpoint_dir(std::filesystem::path(out) / "checkpoints"),
       resolved_toml(std::move(resolved_toml_in)) {
   ScopedActivity activity("opening the data set");
-  auto kind = config.model == "mlp" ? io::DatasetKind::classification : io::DatasetKind::tokens;
+  auto kind =
+      choices.model == ModelKind::mlp ? io::DatasetKind::classification : io::DatasetKind::tokens;
   info_ = io::validate(config.data, kind, world.get());
   const std::string eval_split =
       config.eval_split.empty() ? (kind == io::DatasetKind::classification ? "test" : "validation")
@@ -132,7 +136,7 @@ TrainingJob::TrainingJob(const TrainConfig& config_in, const runtime::Runtime& r
   evaluator = std::make_unique<Evaluator>(eval_split, *engine, *device, *world_collectives,
                                           std::move(eval_classes), std::move(eval_tokens),
                                           config.eval_batches);
-  optimizer = make_optimizer(config, engine->model());
+  optimizer = make_optimizer(config, choices.optimizer, engine->model());
 
   steps = config.steps > 0
               ? config.steps

@@ -24,6 +24,7 @@
 #include "dojo/runtime/runtime.hpp"
 #include "evaluation.hpp"
 #include "step_engine.hpp"
+#include "train_choices.hpp"
 
 namespace dojo::jobs {
 
@@ -42,6 +43,7 @@ class TrainingJob {
   bool reads_tokens() const { return train_tokens_ != nullptr; }
 
   const TrainConfig& config;
+  const TrainChoices choices;  // config's textual choices, parsed once
   const mpi::Comm& world;
   const std::optional<runtime::MeshGridPlan> plan;  // nullopt: rank order, or one rank
   const runtime::ProcessGrid grid;
