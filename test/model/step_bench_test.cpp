@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <sstream>
 
-#include "dojo/device/host_device.hpp"
 #include "dojo/bench/step_bench.hpp"
+#include "dojo/device/host_device.hpp"
 
 namespace dojo::model {
 namespace {
