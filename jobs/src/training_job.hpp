@@ -59,7 +59,7 @@ class TrainingJob {
   std::unique_ptr<Evaluator> evaluator;
   model::LrSchedule schedule;
   std::int64_t steps = 0;       // the run's last step
-  double units_per_sample = 1;  // samples (MLP) or tokens (GPT) per sample of a batch
+  double units_per_sample = 1;  // what progress counts per sample: 1 (MLP) or T tokens (GPT)
 
  private:
   collectives::Config geometry(runtime::Axis axis) const;
