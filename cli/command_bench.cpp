@@ -5,13 +5,13 @@
 #include <regex>
 
 #include "commands.hpp"
+#include "dojo/bench/gemm_bench.hpp"
+#include "dojo/bench/pipeline_bench.hpp"
+#include "dojo/bench/step_bench.hpp"
 #include "dojo/collectives/bench.hpp"
 #include "dojo/collectives/bench_cli.hpp"
 #include "dojo/collectives/communicator.hpp"
-#include "dojo/device/gemm_bench.hpp"
 #include "dojo/device/registry.hpp"
-#include "dojo/jobs/pipeline_bench.hpp"
-#include "dojo/model/step_bench.hpp"
 
 namespace dojo::cli {
 namespace {

@@ -39,5 +39,8 @@ find_package(Threads REQUIRED)
 if(DOJO_ENABLE_TESTS)
   find_package(GTest CONFIG QUIET)
   dojo_require(GTest_FOUND "GoogleTest (DOJO_ENABLE_TESTS=ON)" "libgtest-dev")
+  # The tests read back the JSON dojo writes with an independent parser.
+  find_package(nlohmann_json 3 CONFIG QUIET)
+  dojo_require(nlohmann_json_FOUND "nlohmann-json (DOJO_ENABLE_TESTS=ON)" "nlohmann-json3-dev")
   include(GoogleTest)
 endif()

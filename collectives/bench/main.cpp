@@ -10,6 +10,7 @@
 #include "dojo/collectives/bench.hpp"
 #include "dojo/collectives/bench_cli.hpp"  // includes CLI11 (after undoing SMPI's exit macro)
 #include "dojo/common/error.hpp"
+#include "dojo/common/parse.hpp"
 
 namespace {
 
@@ -19,31 +20,32 @@ struct MeshText {
   std::string mesh;  // "AxB": columns x rows; empty: the most square for p
   std::string layout = "row-major";
   std::string tile = "5x5";
-  double intra_GBps = 4000;   // per chip edge inside a tile, one direction
-  double edge_GBps = 1800;    // per chip across a tile edge
-  double latency_us = 1.0;    // per message per link
+  double intra_GBps = 4000;     // per chip edge inside a tile, one direction
+  double edge_GBps = 1800;      // per chip across a tile edge
+  double latency_us = 1.0;      // per message per link
   double edge_latency_us = -1;  // per message across a tile edge; < 0: latency_us
-  double reduce_GBps = 1000;  // local combining speed; 0: free (a simulation without compute)
+  double reduce_GBps = 1000;    // local combining speed; 0: free (a simulation without compute)
   bool prefer_native = true;
 };
 
 std::pair<int, int> parse_pair(const std::string& text, const char* what) {
-  int a = 0, b = 0;
-  char x = 0;
-  if (std::sscanf(text.c_str(), "%d%c%d", &a, &x, &b) != 3 || (x != 'x' && x != 'X') || a < 1 ||
-      b < 1)
-    dojo::user_error(dojo::str(what, " '", text, "': write it as AxB, e.g. 10x10"));
+  const auto [a, b] = dojo::parse_grid(text, what);
+  if (a < 1 || b < 1)
+    dojo::user_error(dojo::str(what, " '", text, "': both sizes must be positive, e.g. 10x10"));
   return {a, b};
+}
+
+dc::Layout parse_layout(const std::string& text) {
+  if (text == "row-major") return dc::Layout::row_major;
+  if (text == "snake") return dc::Layout::snake;
+  dojo::user_error("--layout " + text + ": use row-major or snake");
 }
 
 dc::MeshGeometry geometry_from(const MeshText& m, int size) {
   dc::MeshGeometry g = dc::MeshGeometry::default_for(size);
   if (!m.mesh.empty()) {
     const auto [columns, rows] = parse_pair(m.mesh, "--mesh");
-    if (m.layout != "row-major" && m.layout != "snake")
-      dojo::user_error("--layout " + m.layout + ": use row-major or snake");
-    g = dc::MeshGeometry::grid(columns, rows,
-                               m.layout == "snake" ? dc::Layout::snake : dc::Layout::row_major);
+    g = dc::MeshGeometry::grid(columns, rows, parse_layout(m.layout));
   }
   const auto [tw, th] = parse_pair(m.tile, "--tile");
   g.tile_columns = tw;

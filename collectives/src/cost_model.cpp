@@ -213,11 +213,12 @@ double hierarchical_cost(Operation op, double n, const MeshGeometry& g, const Te
   const auto [w, h, tiles_x, tiles_y, beta, edge, hop, across_x, across_y] = tile_terms(g, t);
   const double intra = multiport_half(n, w, h, hop, hop, beta, beta);
   const double shard = n / (w * h);
-  const double inter = multiport_half(shard, tiles_x, tiles_y, across_x, across_y, edge * w, edge * h);
+  const double inter =
+      multiport_half(shard, tiles_x, tiles_y, across_x, across_y, edge * w, edge * h);
   if (op != Operation::allreduce || tiles_x > 2 || tiles_y > 2)
     return halves(op, intra + inter, n, t);
-  return hierarchical_swaps_cost(
-      n, detail::hierarchical_segments(static_cast<std::size_t>(n), g), g, t);
+  return hierarchical_swaps_cost(n, detail::hierarchical_segments(static_cast<std::size_t>(n), g),
+                                 g, t);
 }
 
 double binomial_cost(Operation op, double n, const Terms& t, double alpha_tree) {
@@ -390,42 +391,6 @@ Algorithm choose_algorithm(Operation operation, std::size_t bytes, const MeshGeo
       best_seconds = e.seconds;
     }
   return best;
-}
-
-double allreduce_multiport_bound_seconds(std::size_t bytes, const MeshGeometry& geometry) {
-  const double n = static_cast<double>(bytes), p = geometry.size();
-  if (geometry.size() <= 1) return 0.0;
-  // The fastest link, so that every term below is a true lower bound.
-  const double beta = std::min(geometry.intra_tile.seconds_per_byte,
-                               geometry.tile_edge.seconds_per_byte);
-  // docs/collectives.md: 2 (p-1)/p n beta, the beta term divided by the k ports of a chip (4 inside
-  // a mesh; fewer when a side is 1 or 2 chips long, where no chip has 4 neighbours).
-  auto links_along = [](int length) { return length > 2 ? 2 : length - 1; };
-  const int ports = links_along(geometry.columns) + links_along(geometry.rows);
-  double bound = 2 * (p - 1) / p * n * beta / std::max(1, ports);
-  // A corner chip must send its whole contribution (n bytes, in some combined form) through its
-  // links: one per dimension longer than 1. (Not 2 (p-1)/p n: a corner can be a leaf.)
-  const int corner_links = (geometry.columns > 1 ? 1 : 0) + (geometry.rows > 1 ? 1 : 0);
-  bound = std::max(bound, n * beta / std::max(1, corner_links));
-  // Every cut of the mesh must carry n bytes each way: the middle cut, and each tile edge cut
-  // (row_link / column_link: the slowest link along a row / column, a tile edge if one is crossed).
-  if (geometry.columns > 1)
-    bound = std::max(bound, n * geometry.row_link().seconds_per_byte / geometry.rows);
-  if (geometry.rows > 1)
-    bound = std::max(bound, n * geometry.column_link().seconds_per_byte / geometry.columns);
-  return bound;
-}
-
-double mesh_diameter_latency_seconds(const MeshGeometry& geometry) {
-  double worst = 0.0;
-  const int corners[4][2] = {{0, 0}, {geometry.columns - 1, 0}, {0, geometry.rows - 1},
-                             {geometry.columns - 1, geometry.rows - 1}};
-  for (const auto& a : corners)
-    for (const auto& b : corners) {
-      const int ra = geometry.rank_at(a[0], a[1]), rb = geometry.rank_at(b[0], b[1]);
-      if (ra >= 0 && rb >= 0) worst = std::max(worst, geometry.route_latency(ra, rb));
-    }
-  return worst;
 }
 
 }  // namespace dojo::collectives

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dojo/common/error.hpp"
+#include "dojo/common/json.hpp"
 #include "dojo/common/mpi.hpp"
 
 namespace dojo::trace {
@@ -36,31 +37,14 @@ double now_us() {
   return duration<double, std::micro>(steady_clock::now().time_since_epoch()).count();
 }
 
-void append_json_string(std::ostringstream& out, const std::string& text) {
-  out << '"';
-  for (char c : text) {
-    switch (c) {
-      case '"': out << "\\\""; break;
-      case '\\': out << "\\\\"; break;
-      case '\n': out << "\\n"; break;
-      case '\t': out << "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char code[8];
-          std::snprintf(code, sizeof code, "\\u%04x", c);
-          out << code;
-        } else {
-          out << c;
-        }
-    }
-  }
-  out << '"';
-}
-
 }  // namespace
 
-void enable() { on.store(true); }
-bool enabled() noexcept { return on.load(std::memory_order_relaxed); }
+void enable() {
+  on.store(true);
+}
+bool enabled() noexcept {
+  return on.load(std::memory_order_relaxed);
+}
 
 Span::Span(const char* name, const char* category, std::string detail)
     : name_(name), category_(category) {
@@ -90,18 +74,18 @@ void write(const std::string& path, MPI_Comm comm) {
     double origin = local_first;
     DOJO_CHECK_MPI(MPI_Allreduce(&local_first, &origin, 1, MPI_DOUBLE, MPI_MIN, comm));
     for (const Event& e : events()) {
-      mine << ",\n{\"name\":";
-      append_json_string(mine, e.name);
-      mine << ",\"cat\":";
-      append_json_string(mine, e.category);
-      mine << ",\"ph\":\"X\",\"pid\":0,\"tid\":" << rank << ",\"ts\":" << std::fixed
-           << (e.start_us - origin) << ",\"dur\":" << e.duration_us;
-      if (!e.detail.empty()) {
-        mine << ",\"args\":{\"detail\":";
-        append_json_string(mine, e.detail);
-        mine << "}";
-      }
-      mine << "}";
+      mine << ",\n";
+      json::Writer event(mine);
+      event.object()
+          .field("name", e.name)
+          .field("cat", e.category)
+          .field("ph", "X")
+          .field("pid", 0)
+          .field("tid", rank)
+          .field("ts", e.start_us - origin)
+          .field("dur", e.duration_us);
+      if (!e.detail.empty()) event.key("args").object().field("detail", e.detail).end();
+      event.end();
     }
   }
   const std::string text = mine.str();
@@ -122,12 +106,34 @@ void write(const std::string& path, MPI_Comm comm) {
   int ok = 1;
   std::string problem;
   if (rank == 0) {
+    // The events of every rank follow the metadata: {"displayTimeUnit": ..., "traceEvents": [
+    // process name, one thread name per rank, events...]}.
     std::ostringstream head;
-    head << "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n"
-         << "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"args\":{\"name\":\"dojo\"}}";
-    for (int r = 0; r < size; ++r)
-      head << ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":" << r
-           << ",\"args\":{\"name\":\"rank " << r << "\"}}";
+    head << "{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n";
+    json::Writer(head)
+        .object()
+        .field("name", "process_name")
+        .field("ph", "M")
+        .field("pid", 0)
+        .key("args")
+        .object()
+        .field("name", "dojo")
+        .end()
+        .end();
+    for (int r = 0; r < size; ++r) {
+      head << ",\n";
+      json::Writer(head)
+          .object()
+          .field("name", "thread_name")
+          .field("ph", "M")
+          .field("pid", 0)
+          .field("tid", r)
+          .key("args")
+          .object()
+          .field("name", str("rank ", r))
+          .end()
+          .end();
+    }
     const std::string temporary = path + ".tmp";
     std::ofstream file(temporary, std::ios::trunc);
     file << head.str() << all << "\n]}\n";
@@ -145,8 +151,9 @@ void write(const std::string& path, MPI_Comm comm) {
     }
   }
   DOJO_CHECK_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
-  if (!ok) user_error(str("--trace ", path, ": ", problem.empty() ? "cannot be written" : problem,
-                          " (choose a writable path)"));
+  if (!ok)
+    user_error(str("--trace ", path, ": ", problem.empty() ? "cannot be written" : problem,
+                   " (choose a writable path)"));
 }
 
 }  // namespace dojo::trace

@@ -1,17 +1,13 @@
 // The data-parallel step: the whole model on every rank, forward and backward of the rank's shard
 // of the batch, gradient buckets averaged over the replicas while backward goes on.
-#include <chrono>
 
+#include "dojo/common/clock.hpp"
 #include "dojo/common/trace.hpp"
 #include "dojo/jobs/gradient_buckets.hpp"
 #include "step_engine.hpp"
 
 namespace dojo::jobs {
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 class DataParallelEngine final : public StepEngine {
  public:
@@ -33,7 +29,7 @@ class DataParallelEngine final : public StepEngine {
 
   StepWork gradients(const model::TensorView& inputs, const model::TensorView& targets) override {
     StepWork work;
-    auto t0 = std::chrono::steady_clock::now();
+    auto t0 = Clock::now();
     model_->zero_grad();
     buckets_.begin_step();
     {

@@ -9,9 +9,9 @@
 //   4. the loss (mean over micro-batches) lives on the last stage's ranks; the trainer shares it.
 #include <mpi.h>
 
-#include <chrono>
 #include <sstream>
 
+#include "dojo/common/clock.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/common/trace.hpp"
 #include "dojo/common/watchdog.hpp"
@@ -23,10 +23,6 @@ namespace dojo::jobs {
 namespace {
 
 using runtime::Axis;
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // Rows [first, first + rows) of a row-major (B, ...) int32 device tensor.
 model::TensorView int_rows(const model::TensorView& all, std::int64_t first, std::int64_t rows) {
@@ -112,7 +108,7 @@ class Gpt3dEngine final : public StepEngine {
 
   StepWork gradients(const model::TensorView& inputs, const model::TensorView& targets) override {
     StepWork work;
-    auto t0 = std::chrono::steady_clock::now();
+    auto t0 = Clock::now();
     const int m = options_.micro_batches;
     const std::int64_t B = inputs.shape().dims()[0];
     micro_rows_ = B / m;
@@ -131,7 +127,7 @@ class Gpt3dEngine final : public StepEngine {
     }
     if (tied_) {
       trace::Span span("tied wte allreduce", "collective");
-      auto t1 = std::chrono::steady_clock::now();
+      auto t1 = Clock::now();
       const int index = stage_->tied_embedding_parameter();
       const auto& info = stage_->parameters().table()[static_cast<std::size_t>(index)];
       tied_->allreduce(

@@ -1,8 +1,8 @@
 // Bucketed, overlapped gradient averaging over the data-parallel ranks.
 #include "dojo/jobs/gradient_buckets.hpp"
+#include "dojo/common/clock.hpp"
 
 #include <algorithm>
-#include <chrono>
 
 #include "dojo/common/error.hpp"
 
@@ -56,7 +56,7 @@ void GradientBuckets::on_gradients_ready(std::int64_t offset, std::int64_t count
 }
 
 double GradientBuckets::finish() {
-  auto t0 = std::chrono::steady_clock::now();
+  auto t0 = Clock::now();
   while (next_ < buckets_.size()) start(buckets_[next_++]);
   for (auto& bucket : buckets_) {
     bucket.handle.wait();
@@ -64,7 +64,7 @@ double GradientBuckets::finish() {
       device_.copy_to_device(grads_ + bucket.begin, staging_.data() + bucket.begin,
                              static_cast<std::size_t>(bucket.end - bucket.begin) * sizeof(float));
   }
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return seconds_since(t0);
 }
 
 }  // namespace dojo::jobs

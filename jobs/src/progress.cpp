@@ -5,12 +5,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <string>
-#include <vector>
 #include <iomanip>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "dojo/common/error.hpp"
+#include "dojo/common/json.hpp"
 #include "dojo/common/log.hpp"
 
 namespace dojo::jobs {
@@ -79,11 +80,16 @@ void Progress::step(std::int64_t step, double loss, double lr, const StepTimes& 
   if (!enabled_) return;
   {
     std::ostringstream j;
-    j << std::setprecision(17) << "{\"step\": " << step << ", \"loss\": " << loss
-      << ", \"lr\": " << lr << ", \"time_data_s\": " << times.data
-      << ", \"time_compute_s\": " << times.compute << ", \"time_comm_wait_s\": " << times.comm_wait
-      << ", \"" << units_name_ << "_per_s\": " << units_per_step_ / std::max(times.total(), 1e-12)
-      << "}";
+    json::Writer(j)
+        .object()
+        .field("step", step)
+        .field("loss", loss)
+        .field("lr", lr)
+        .field("time_data_s", times.data)
+        .field("time_compute_s", times.compute)
+        .field("time_comm_wait_s", times.comm_wait)
+        .field(units_name_ + "_per_s", units_per_step_ / std::max(times.total(), 1e-12))
+        .end();
     json_line(j.str());
   }
   const bool last = step == total_steps_;
@@ -113,10 +119,10 @@ void Progress::evaluation(std::int64_t step, const std::string& split, double lo
                           double accuracy) {
   if (!enabled_) return;
   std::ostringstream j;
-  j << std::setprecision(17) << "{\"step\": " << step << ", \"eval_split\": \"" << split
-    << "\", \"eval_loss\": " << loss;
-  if (accuracy >= 0) j << ", \"eval_accuracy\": " << accuracy;
-  j << "}";
+  json::Writer record(j);
+  record.object().field("step", step).field("eval_split", split).field("eval_loss", loss);
+  if (accuracy >= 0) record.field("eval_accuracy", accuracy);
+  record.end();
   json_line(j.str());
   std::ostringstream line;
   line << "eval at step " << step << " on " << split << ": loss " << std::fixed

@@ -8,6 +8,7 @@
 #include "dojo/model/gpt_partition.hpp"
 #include "dojo/runtime/pipeline.hpp"
 #include "step_engine.hpp"
+#include "train_choices.hpp"
 
 namespace dojo::jobs {
 
@@ -30,7 +31,7 @@ std::string describe_training_plan(const TrainConfig& config, const mpi::Comm& w
   out << "layout " << runtime::to_string(layout) << " on " << world.size()
       << " rank(s); rank order: tp fastest, then dp, then pp\n";
   const std::int64_t replica_batch = config.global_batch / layout.dp;
-  if (config.model != "gpt") {
+  if (parse_choices(config).model != ModelKind::gpt) {
     out << "model " << config.model << ": data parallel, " << replica_batch
         << " samples per rank and step\n";
     return out.str();

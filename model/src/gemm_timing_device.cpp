@@ -2,18 +2,17 @@
 // forwarded inline in the header.
 #include "dojo/model/gemm_timing_device.hpp"
 
-#include <chrono>
+#include "dojo/common/clock.hpp"
 
 namespace dojo::model {
 
 template <typename Call>
 void GemmTimingDevice::timed(double flops, Call&& call) {
-  using Clock = std::chrono::steady_clock;
   inner_->synchronize();
   const Clock::time_point start = Clock::now();
   call();
   inner_->synchronize();
-  totals_.seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  totals_.seconds += seconds_since(start);
   totals_.flops += flops;
   totals_.calls += 1;
 }

@@ -19,13 +19,6 @@ std::uint64_t fnv1a(std::string_view text) noexcept {
 
 }  // namespace
 
-std::uint64_t splitmix64(std::uint64_t x) noexcept {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
 CounterRng::CounterRng(std::uint64_t seed, std::string_view stream_name) noexcept
     : key_(splitmix64(seed ^ splitmix64(fnv1a(stream_name)))) {}
 

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include "dojo/bench/step_bench.hpp"
 #include "dojo/device/host_device.hpp"
-#include "dojo/model/step_bench.hpp"
 
 namespace dojo::model {
 namespace {

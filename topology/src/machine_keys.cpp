@@ -66,15 +66,6 @@ Chip parse_chip(std::string_view text, std::string_view what) {
   return chip;
 }
 
-std::pair<int, int> parse_grid(std::string_view text, std::string_view what) {
-  auto x = text.find_first_of("xX");
-  std::pair<int, int> grid;
-  if (x == std::string_view::npos || !parse_int(text.substr(0, x), grid.first) ||
-      !parse_int(text.substr(x + 1), grid.second))
-    user_error(str(what, ": expected a grid as \"AxB\" such as \"6x2\", got \"", text, "\""));
-  return grid;
-}
-
 MachineSpec apply_overrides(MachineSpec spec, const MachineOverrides& o) {
   auto set = [](auto& field, const auto& value) {
     if (value) field = *value;

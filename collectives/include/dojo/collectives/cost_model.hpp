@@ -1,6 +1,8 @@
 // The alpha-beta-gamma cost of each algorithm on a mesh geometry (docs/collectives.md), used to
 // pick an algorithm per call and exposed so a benchmark can print "chosen" against forced
-// algorithms.
+// algorithms. dojo's one cost model: the lower bounds the estimates are judged against are in
+// lower_bounds.hpp, the per-link contention cost of explicit schedules (which checks the closed
+// forms) in schedule_cost.hpp.
 #pragma once
 
 #include <cstddef>
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "dojo/collectives/geometry.hpp"
+#include "dojo/collectives/lower_bounds.hpp"
 #include "dojo/collectives/types.hpp"
 
 namespace dojo::collectives {
@@ -39,15 +42,5 @@ std::vector<CostEstimate> estimate_costs(Operation operation, std::size_t bytes,
 // Config::prefer_native_on_one_node).
 Algorithm choose_algorithm(Operation operation, std::size_t bytes, const MeshGeometry& geometry,
                            bool prefer_native = false);
-
-// The multi-port bandwidth bound of an allreduce of `bytes` on `geometry` (docs/collectives.md):
-// 2 (p-1)/p n beta / 4 with beta the fastest link, or tighter where a cut (the middle of the mesh,
-// a tile edge) or a corner chip's 2 links force more. Bandwidth only: no latency term. The figure
-// the mesh algorithms are measured against ("% of the multi-port bound").
-double allreduce_multiport_bound_seconds(std::size_t bytes, const MeshGeometry& geometry);
-
-// Latency of the longest route between two corners of the mesh: no allreduce can finish sooner,
-// whatever its size (shown beside the bandwidth bound to explain small percentages).
-double mesh_diameter_latency_seconds(const MeshGeometry& geometry);
 
 }  // namespace dojo::collectives

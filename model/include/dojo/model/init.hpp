@@ -7,6 +7,8 @@
 #include <span>
 #include <string_view>
 
+#include "dojo/common/splitmix64.hpp"
+
 namespace dojo::model {
 
 // How a parameter tensor starts.
@@ -20,8 +22,8 @@ struct Init {
   static Init normal(float std) { return {Kind::normal, std}; }
 };
 
-// splitmix64's finaliser: a bijective 64-bit mix, the whole state of the counter RNG.
-std::uint64_t splitmix64(std::uint64_t x) noexcept;
+// splitmix64 (common/splitmix64.hpp): a bijective 64-bit mix, the whole state of the counter RNG.
+using ::dojo::splitmix64;
 
 // A stream of random numbers indexed by a counter: value(i) needs no previous value.
 class CounterRng {

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "dojo/common/parse.hpp"
 #include "dojo/topology/machine.hpp"
 
 namespace CLI {
@@ -47,9 +48,10 @@ void add_machine_keys(CLI::App& app, MachineOverrides& overrides, KeyStyle style
 // The keys of a TOML machine file, for messages and documentation.
 std::vector<std::string> machine_file_keys();
 
-// Parses "gx,gy" (a dead chip) and "AxB" (a grid such as tiles = "6x2"); user_error names `what`.
+// Parses "gx,gy" (a dead chip) and "AxB" (a grid such as tiles = "6x2", common/parse.hpp);
+// user_error names `what`.
 Chip parse_chip(std::string_view text, std::string_view what);
-std::pair<int, int> parse_grid(std::string_view text, std::string_view what);
+using ::dojo::parse_grid;
 
 // Reads the keys of a machine file; user_error names the source and the bad key or value.
 MachineOverrides read_machine_overrides(std::istream& toml, std::string_view source);

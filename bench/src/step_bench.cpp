@@ -1,9 +1,9 @@
 // The GPT training-step benchmark (see step_bench.hpp): dojo's step timed phase by phase through a
-// GEMM-timing device, then PyTorch's step from tools/bench_step_torch.py on the same shapes.
-#include "dojo/model/step_bench.hpp"
+// GEMM-timing device, then PyTorch's step from bench_step_torch.py (tools/, shipped in share/dojo)
+// on the same shapes.
+#include "dojo/bench/step_bench.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iomanip>
@@ -13,19 +13,16 @@
 
 #include <sys/resource.h>
 
+#include "dojo/common/clock.hpp"
+#include "dojo/common/data_files.hpp"
 #include "dojo/common/error.hpp"
+#include "dojo/common/stats.hpp"
 #include "dojo/model/gemm_timing_device.hpp"
 #include "dojo/model/init.hpp"
 #include "dojo/model/optimizer.hpp"
 
 namespace dojo::model {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // User + system CPU time of this process, all threads.
 double process_cpu_seconds() {
@@ -35,12 +32,6 @@ double process_cpu_seconds() {
     return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec);
   };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t mid = values.size() / 2;
-  return values.size() % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
 }
 
 // Deterministic tokens in [0, V).
@@ -103,9 +94,7 @@ std::optional<TorchTimes> run_torch(const StepBenchOptions& options, int threads
 }  // namespace
 
 std::string default_torch_script() {
-  const std::filesystem::path script =
-      std::filesystem::path(DOJO_SOURCE_DIR) / "tools" / "bench_step_torch.py";
-  return std::filesystem::exists(script) ? script.string() : std::string();
+  return find_data_file("bench_step_torch.py").string();
 }
 
 StepBenchResult run_step_bench(const StepBenchOptions& options, device::Device& device,

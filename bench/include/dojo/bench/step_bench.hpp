@@ -13,7 +13,8 @@
 
 namespace dojo::model {
 
-// <dojo source>/tools/bench_step_torch.py when that file exists, else empty.
+// bench_step_torch.py (tools/ in the source tree) where the running program finds its data
+// files: share/dojo of the build tree or of the installation (common/data_files.hpp); else empty.
 std::string default_torch_script();
 
 struct StepBenchOptions {
@@ -21,8 +22,7 @@ struct StepBenchOptions {
   std::int64_t batch_size = 8;  // B sequences of model.context_length tokens
   int warmup_steps = 3;         // untimed
   int steps = 10;               // timed; the median is reported
-  // The PyTorch side of the comparison; empty: none. Defaults to tools/bench_step_torch.py in
-  // this source tree when it exists.
+  // The PyTorch side of the comparison; empty: none. Defaults to default_torch_script().
   std::string torch_script = default_torch_script();
   // Debian's interpreter, the one python3-torch installs into (a pyenv or venv python3 on PATH
   // usually cannot import it).

@@ -1,6 +1,8 @@
-// Alpha-beta cost of a communication schedule on the mesh, with contention counted per directed
-// link. A schedule is a list of steps; the messages of one step run at the same time and each
-// follows route(). Per step, load(l) = bytes of all the step's messages crossing directed link l,
+// The cost model's check at the level of links (cost_model.hpp has the closed forms): the
+// alpha-beta cost of an explicit communication schedule on the machine, with contention counted
+// per directed link. A schedule is a list of steps; the messages of one step run at the same time
+// and each follows route(). Per step, load(l) = bytes of all the step's messages crossing directed
+// link l,
 //   time(message) = sum of latencies along its route + max over its links of load(l) / bandwidth(l)
 //                   + gamma * reduced_bytes,
 //   time(step)    = max over its messages,   time(schedule) = sum over steps.
@@ -13,7 +15,11 @@
 #include "dojo/topology/machine.hpp"
 #include "dojo/topology/placement.hpp"
 
-namespace dojo::topology {
+namespace dojo::collectives::contention {
+
+using topology::Chip;
+using topology::Machine;
+using topology::Placement;
 
 struct Message {
   Chip src;
@@ -49,4 +55,4 @@ StepCost cost_step(const Machine& machine, const Step& step, const CostOptions& 
 ScheduleCost cost_schedule(const Machine& machine, const Schedule& schedule,
                            const CostOptions& options = {});
 
-}  // namespace dojo::topology
+}  // namespace dojo::collectives::contention

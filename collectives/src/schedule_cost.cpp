@@ -1,13 +1,16 @@
 // Per-link contention cost of schedules: routes every message, sums bytes per directed link, then
 // charges each message its route's latency plus its most loaded link's time.
-#include "dojo/topology/cost_model.hpp"
+#include "dojo/collectives/schedule_cost.hpp"
 
 #include <algorithm>
 
 #include "dojo/common/error.hpp"
 #include "dojo/topology/mesh_routes.hpp"
 
-namespace dojo::topology {
+namespace dojo::collectives::contention {
+
+using topology::Link;
+using topology::LinkParams;
 namespace {
 
 // Directed links numbered chip index * 4 + direction (east, west, south, north).
@@ -32,9 +35,9 @@ StepCost cost_step(const Machine& machine, const Step& step, const CostOptions& 
   std::vector<double> load_bytes(static_cast<std::size_t>(machine.num_chips()) * 4, 0.0);
   for (const Message& message : step) {
     if (message.bytes < 0 || message.reduced_bytes < 0)
-      user_error(str("cost model: message ", to_string(message.src), "->", to_string(message.dst),
-                     " has negative bytes"));
-    routes.push_back(route(machine, message.src, message.dst));
+      user_error(str("cost model: message ", topology::to_string(message.src), "->",
+                     topology::to_string(message.dst), " has negative bytes"));
+    routes.push_back(topology::route(machine, message.src, message.dst));
     for (const Link& link : routes.back())
       load_bytes[static_cast<std::size_t>(link_slot(machine, link))] += message.bytes;
   }
@@ -69,4 +72,4 @@ ScheduleCost cost_schedule(const Machine& machine, const Schedule& schedule,
   return cost;
 }
 
-}  // namespace dojo::topology
+}  // namespace dojo::collectives::contention

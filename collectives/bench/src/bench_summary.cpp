@@ -15,10 +15,10 @@ namespace {
 
 // The targets, as the issue states them.
 constexpr std::size_t kHeadlineBytes = std::size_t{64} << 20;  // allreduce of 64 MiB
-constexpr double kHeadlineSpeedup = 2.0;        // at least 2x faster than native
+constexpr double kHeadlineSpeedup = 2.0;                       // at least 2x faster than native
 constexpr double kHeadlineShareOfBound = 0.80;  // at least 80% of the multi-port bound
 constexpr std::size_t kAutoVsNativeFrom = std::size_t{64} << 10;  // 64 KiB and up
-constexpr double kAutoVsNativeLimit = 1.25;  // auto within 1.25x of native
+constexpr double kAutoVsNativeLimit = 1.25;                       // auto within 1.25x of native
 // "No slower" between two timings of the same algorithm: 0.1% (timer resolution and rounding of
 // a simulated clock; a real run's noise is larger, so read that line with care on real ranks).
 constexpr double kNoSlower = 1.001;
@@ -55,14 +55,15 @@ void print_bench_summary(std::ostream& table, const std::vector<BenchResult>& ro
     }
     if (r.requested == Algorithm::native) s.native = &r;
     if (s.best_forced == nullptr || r.avg_us < s.best_forced->avg_us) s.best_forced = &r;
-    if (r.requested != Algorithm::native && (s.best_dojo == nullptr || r.avg_us < s.best_dojo->avg_us))
+    if (r.requested != Algorithm::native &&
+        (s.best_dojo == nullptr || r.avg_us < s.best_dojo->avg_us))
       s.best_dojo = &r;
   }
   const bool allreduce = operation == Operation::allreduce;
   const std::string op_name(name(operation));
-  table << "# summary of " << op_name
-        << ": best forced algorithm per size against native and auto"
-        << (allreduce ? "; bound = multi-port bandwidth bound of the mesh (docs/collectives.md)" : "")
+  table << "# summary of " << op_name << ": best forced algorithm per size against native and auto"
+        << (allreduce ? "; bound = multi-port bandwidth bound of the mesh (docs/collectives.md)"
+                      : "")
         << "\n";
   table << line("# %12s %-18s %10s %10s %8s %-18s %10s %9s%s\n", "S_bytes", "best_dojo", "dojo_us",
                 "native_us", "speedup", "auto_ran", "auto_us", "auto/best",
@@ -87,8 +88,9 @@ void print_bench_summary(std::ostream& table, const std::vector<BenchResult>& ro
                   best_us > 0 ? auto_us / best_us : 0.0, bound.c_str());
     if (s.automatic && s.best_forced && auto_us > best_us * kNoSlower) {
       auto_ok = false;
-      auto_slower_at += line(" %zu (%s %.3fx)", bytes,
-                             std::string(name(s.best_forced->requested)).c_str(), auto_us / best_us);
+      auto_slower_at +=
+          line(" %zu (%s %.3fx)", bytes, std::string(name(s.best_forced->requested)).c_str(),
+               auto_us / best_us);
     }
     if (s.automatic && s.native && bytes >= kAutoVsNativeFrom) {
       auto_native_seen = true;
@@ -118,23 +120,25 @@ void print_bench_summary(std::ostream& table, const std::vector<BenchResult>& ro
   }
   const double bound_us = allreduce_multiport_bound_seconds(kHeadlineBytes, comm.geometry()) * 1e6;
   const double share = bound_us / dojo_us;
-  table << line("# target allreduce 64 MiB: %s reaches %.1f%% of the multi-port bandwidth bound "
-                "%.2f us (>= %.0f%%): %s\n",
-                best.c_str(), 100 * share, bound_us, 100 * kHeadlineShareOfBound,
-                verdict(share >= kHeadlineShareOfBound));
+  table << line(
+      "# target allreduce 64 MiB: %s reaches %.1f%% of the multi-port bandwidth bound "
+      "%.2f us (>= %.0f%%): %s\n",
+      best.c_str(), 100 * share, bound_us, 100 * kHeadlineShareOfBound,
+      verdict(share >= kHeadlineShareOfBound));
   // The bound above counts bandwidth only. With link latencies no algorithm beats bound + the
   // corner-to-corner latency: a corner's contribution to some element leaves it no earlier than
   // the corner's n bytes take on its links (the bound), and must still reach the far corner.
   const double diameter_us = mesh_diameter_latency_seconds(comm.geometry()) * 1e6;
   const double floor_us = bound_us + diameter_us;
-  table << line("#   latency-aware lower bound: no algorithm can take less than the bound + the "
-                "corner-to-corner latency %.2f us = %.2f us on this model; %s reaches %.1f%% of it\n",
-                diameter_us, floor_us, best.c_str(), 100 * floor_us / dojo_us);
+  table << line(
+      "#   latency-aware lower bound: no algorithm can take less than the bound + the "
+      "corner-to-corner latency %.2f us = %.2f us on this model; %s reaches %.1f%% of it\n",
+      diameter_us, floor_us, best.c_str(), 100 * floor_us / dojo_us);
   if (share < kHeadlineShareOfBound && bound_us / kHeadlineShareOfBound < floor_us)
-    table << line("#   so %.0f%% of the bandwidth bound (%.2f us) cannot be reached on this model by "
-                  "any algorithm: the best possible is %.1f%% (docs/collectives-bound.md)\n",
-                  100 * kHeadlineShareOfBound, bound_us / kHeadlineShareOfBound,
-                  100 * bound_us / floor_us);
+    table << line(
+        "#   so %.0f%% of the bandwidth bound (%.2f us) cannot be reached on this model by "
+        "any algorithm: the best possible is %.1f%% (docs/collectives-bound.md)\n",
+        100 * kHeadlineShareOfBound, bound_us / kHeadlineShareOfBound, 100 * bound_us / floor_us);
 }
 
 }  // namespace dojo::collectives::detail

@@ -3,6 +3,7 @@
 
 #include "dojo/collectives/bench.hpp"
 #include "dojo/common/error.hpp"
+#include "dojo/common/json.hpp"
 
 namespace dojo::collectives {
 
@@ -25,21 +26,34 @@ void write_bench_json(const std::string& path, const std::vector<BenchResult>& r
   std::ofstream out(path);
   if (!out) user_error(str("bench: cannot write the JSON file '", path, "'"));
   const MeshGeometry& g = comm.geometry();
-  out << "{\n  \"ranks\": " << comm.size() << ",\n  \"mesh\": {\"columns\": " << g.columns
-      << ", \"rows\": " << g.rows << ", \"tile_columns\": " << g.tile_columns
-      << ", \"tile_rows\": " << g.tile_rows << "},\n  \"type\": \"" << name(options.type)
-      << "\",\n  \"op\": \"" << name(options.op) << "\",\n  \"results\": [\n";
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const BenchResult& r = results[i];
-    out << "    {\"operation\": \"" << name(r.operation) << "\", \"algorithm\": \""
-        << name(r.requested) << "\", \"ran\": \"" << name(r.algorithm)
-        << "\", \"bytes\": " << r.bytes << ", \"iterations\": " << r.iterations
-        << ", \"avg_us\": " << r.avg_us << ", \"min_us\": " << r.min_us
-        << ", \"max_us\": " << r.max_us << ", \"algbw_GBps\": " << r.algbw_GBps
-        << ", \"busbw_GBps\": " << r.busbw_GBps << ", \"model_us\": " << r.model_us << "}"
-        << (i + 1 < results.size() ? "," : "") << "\n";
-  }
-  out << "  ]\n}\n";
+  json::Writer json(out, 2);
+  json.object().field("ranks", comm.size());
+  json.key("mesh")
+      .object()
+      .field("columns", g.columns)
+      .field("rows", g.rows)
+      .field("tile_columns", g.tile_columns)
+      .field("tile_rows", g.tile_rows)
+      .end();
+  json.field("type", name(options.type)).field("op", name(options.op));
+  json.key("results").array();
+  for (const BenchResult& r : results)
+    json.object()
+        .field("operation", name(r.operation))
+        .field("algorithm", name(r.requested))
+        .field("ran", name(r.algorithm))
+        .field("bytes", r.bytes)
+        .field("iterations", r.iterations)
+        .field("avg_us", r.avg_us)
+        .field("min_us", r.min_us)
+        .field("max_us", r.max_us)
+        .field("algbw_GBps", r.algbw_GBps)
+        .field("busbw_GBps", r.busbw_GBps)
+        .field("model_us", r.model_us)
+        .end();
+  json.end().end();
+  out << '\n';
+  if (!out.flush()) user_error(str("bench: cannot write the JSON file '", path, "'"));
 }
 
 }  // namespace dojo::collectives

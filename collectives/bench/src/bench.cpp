@@ -11,9 +11,9 @@
 #include <cstring>
 #include <ostream>
 
+#include "bench_summary.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/common/mpi.hpp"
-#include "bench_summary.hpp"
 
 namespace dojo::collectives {
 namespace {

@@ -1,29 +1,23 @@
 // The GEMM benchmark behind `dojo bench gemm`: device GEMM against plain bli_sgemm, interleaved,
 // median of repetitions. The host device must stay within a few percent of plain BLIS.
-#include "dojo/device/gemm_bench.hpp"
+#include "dojo/bench/gemm_bench.hpp"
 
 #include <blis.h>
 
 #include <algorithm>
-#include <chrono>
 #include <iomanip>
 #include <ostream>
 #include <random>
 
+#include "dojo/common/clock.hpp"
 #include "dojo/common/error.hpp"
+#include "dojo/common/stats.hpp"
 #include "dojo/device/buffer.hpp"
 
 namespace dojo::device {
 namespace {
 
 using i64 = std::int64_t;
-using Clock = std::chrono::steady_clock;
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t mid = values.size() / 2;
-  return values.size() % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
-}
 
 std::vector<float> random_values(std::size_t count, std::mt19937& rng) {
   std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
@@ -78,13 +72,13 @@ GemmBenchRow bench_shape(const GemmBenchShape& s, const GemmBenchOptions& option
     device.gemm(s.op_a, s.op_b, s.m, s.n, s.k, alpha, a_dev.data(), lda, b_dev.data(), ldb, beta,
                 c_dev.data(), ldc);
     device.synchronize();
-    return std::chrono::duration<double>(Clock::now() - start).count();
+    return seconds_since(start);
   };
   auto time_blis = [&] {
     const auto start = Clock::now();
     bli_sgemm(to_blis(s.op_a), to_blis(s.op_b), s.m, s.n, s.k, &alpha, a.data(), lda, 1, b.data(),
               ldb, 1, &beta, c.data(), ldc, 1);
-    return std::chrono::duration<double>(Clock::now() - start).count();
+    return seconds_since(start);
   };
 
   for (int i = 0; i < options.warmup; ++i) {

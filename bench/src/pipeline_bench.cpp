@@ -1,7 +1,7 @@
 // The pipeline benchmark (see pipeline_bench.hpp): each rank is one stage running the schedule's
 // actions through runtime::run_pipeline with either a sleeping stage or a real GptStage; rank 0
 // gathers the per-stage figures and prints them beside (pp-1)/(m+pp-1).
-#include "dojo/jobs/pipeline_bench.hpp"
+#include "dojo/bench/pipeline_bench.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "dojo/common/error.hpp"
+#include "dojo/common/json.hpp"
 #include "dojo/common/mpi.hpp"
 #include "dojo/device/host_device.hpp"
 #include "dojo/model/gpt_partition.hpp"
@@ -221,30 +222,40 @@ void write_json(const std::string& path, const PipelineBenchOptions& options,
                 const std::vector<PipelineBenchRun>& runs, std::int64_t activation_floats) {
   std::ofstream file(path);
   if (!file) user_error(str("bench pipeline: cannot write --json ", path));
-  file << "{\n  \"compute\": \""
-       << (options.compute == PipelineBenchCompute::sleep ? "sleep" : "gpt") << "\",\n";
-  file << "  \"forward_ms\": " << options.forward_ms
-       << ",\n  \"backward_ms\": " << options.backward_ms << ",\n";
-  file << "  \"iterations\": " << options.iterations
-       << ",\n  \"activation_bytes_per_message\": " << activation_floats * 4 << ",\n  \"runs\": [";
-  for (std::size_t r = 0; r < runs.size(); ++r) {
-    const auto& run = runs[r];
-    file << (r ? "," : "") << "\n    {\"schedule\": \"" << runtime::name(run.schedule)
-         << "\", \"micro_batches\": " << run.micro_batches << ", \"stages\": " << run.stages
-         << ", \"step_seconds\": " << run.step_seconds
-         << ", \"theory_bubble\": " << run.theory_bubble() << ", \"per_stage\": [";
+  json::Writer json(file, 2);
+  json.object()
+      .field("compute", options.compute == PipelineBenchCompute::sleep ? "sleep" : "gpt")
+      .field("forward_ms", options.forward_ms)
+      .field("backward_ms", options.backward_ms)
+      .field("iterations", options.iterations)
+      .field("activation_bytes_per_message", activation_floats * 4);
+  json.key("runs").array();
+  for (const auto& run : runs) {
+    json.object()
+        .field("schedule", runtime::name(run.schedule))
+        .field("micro_batches", run.micro_batches)
+        .field("stages", run.stages)
+        .field("step_seconds", run.step_seconds)
+        .field("theory_bubble", run.theory_bubble());
+    json.key("per_stage").array();
     for (std::size_t s = 0; s < run.per_stage.size(); ++s) {
       const auto& st = run.per_stage[s];
       const double idle = run.step_seconds > 0 ? 1 - st.compute_seconds / run.step_seconds : 0;
-      file << (s ? ", " : "") << "{\"stage\": " << s << ", \"total_seconds\": " << st.total_seconds
-           << ", \"compute_seconds\": " << st.compute_seconds
-           << ", \"wait_seconds\": " << st.wait_seconds << ", \"bubble\": " << st.bubble()
-           << ", \"idle_share_of_step\": " << idle << ", \"peak_in_flight\": " << st.peak_in_flight
-           << ", \"peak_activation_bytes\": " << st.peak_activation_bytes << "}";
+      json.object()
+          .field("stage", s)
+          .field("total_seconds", st.total_seconds)
+          .field("compute_seconds", st.compute_seconds)
+          .field("wait_seconds", st.wait_seconds)
+          .field("bubble", st.bubble())
+          .field("idle_share_of_step", idle)
+          .field("peak_in_flight", st.peak_in_flight)
+          .field("peak_activation_bytes", st.peak_activation_bytes)
+          .end();
     }
-    file << "]}";
+    json.end().end();
   }
-  file << "\n  ]\n}\n";
+  json.end().end();
+  file << '\n';
   if (!file) user_error(str("bench pipeline: cannot write --json ", path));
 }
 

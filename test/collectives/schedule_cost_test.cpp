@@ -1,15 +1,26 @@
-// The per-link cost model against hand-computed cases: hops, shared links, tile edges, rings.
-#include "dojo/topology/cost_model.hpp"
+// The per-link cost of explicit schedules against hand-computed cases (hops, shared links, tile
+// edges, rings), and the closed-form ring estimate of cost_model.hpp against the schedule it
+// describes.
+#include "dojo/collectives/schedule_cost.hpp"
 
 #include <gtest/gtest.h>
 
-#include "dojo/topology/lower_bounds.hpp"
+#include <cmath>
+#include <string>
+
+#include "dojo/collectives/cost_model.hpp"
+#include "dojo/collectives/lower_bounds.hpp"
+#include "dojo/collectives/topology_geometry.hpp"
+#include "dojo/common/error.hpp"
 #include "dojo/topology/mesh_routes.hpp"
 #include "dojo/topology/presets.hpp"
-#include "topology_test_support.hpp"
 
-namespace dojo::topology {
+namespace dojo::collectives::contention {
 namespace {
+
+using topology::hop_distance;
+using topology::MachineSpec;
+using topology::preset_spec;
 
 constexpr double kRelative = 1e-12;  // the model is closed-form: only rounding differs
 
@@ -23,7 +34,7 @@ MachineSpec round_spec(const char* preset) {
   return spec;
 }
 
-TEST(TopologyCostModel, OneMessageOverThreeHops) {
+TEST(CollectivesScheduleCost, OneMessageOverThreeHops) {
   Machine machine(round_spec("tile"));
   StepCost cost = cost_step(machine, {{{0, 0}, {3, 0}, 1e6}});
   EXPECT_CLOSE(cost.time_s, 3 * 1e-6 + 1e6 / 1e9);
@@ -32,7 +43,7 @@ TEST(TopologyCostModel, OneMessageOverThreeHops) {
   EXPECT_EQ(cost.slowest_message, 0);
 }
 
-TEST(TopologyCostModel, TwoMessagesSharingALinkTakeTwiceAsLong) {
+TEST(CollectivesScheduleCost, TwoMessagesSharingALinkTakeTwiceAsLong) {
   MachineSpec spec = round_spec("tile");
   spec.intra_tile.latency_s = 0;  // bandwidth only, so "twice" is exact
   Machine machine(spec);
@@ -47,21 +58,21 @@ TEST(TopologyCostModel, TwoMessagesSharingALinkTakeTwiceAsLong) {
                cost_step(machine, {{{0, 0}, {1, 0}, 1e6}}).time_s);
 }
 
-TEST(TopologyCostModel, TileEdgeIsTheBottleneckLink) {
+TEST(CollectivesScheduleCost, TileEdgeIsTheBottleneckLink) {
   Machine machine(round_spec("tray"));
   // (3,0)->(6,0): intra, tile edge (4,0)->(5,0), intra.
   StepCost cost = cost_step(machine, {{{3, 0}, {6, 0}, 1e6}});
   EXPECT_CLOSE(cost.time_s, (1e-6 + 2e-6 + 1e-6) + 1e6 / 0.5e9);
 }
 
-TEST(TopologyCostModel, GammaChargesReducedBytes) {
+TEST(CollectivesScheduleCost, GammaChargesReducedBytes) {
   Machine machine(round_spec("tile"));
   Step step{{{0, 0}, {1, 0}, 1e6, 1e6}};
   double without = cost_step(machine, step).time_s;
   EXPECT_CLOSE(cost_step(machine, step, {.gamma_s_per_byte = 1e-10}).time_s, without + 1e-4);
 }
 
-TEST(TopologyCostModel, DeadChipDetourCostsTheLongerRoute) {
+TEST(CollectivesScheduleCost, DeadChipDetourCostsTheLongerRoute) {
   MachineSpec spec = round_spec("tile");
   spec.dead = {{1, 0}};
   Machine machine(spec);
@@ -78,7 +89,7 @@ Step ring_step(const Placement& placement, double bytes) {
   return step;
 }
 
-TEST(TopologyCostModel, SnakeRingOnATileHasOneMultiHopClosingEdge) {
+TEST(CollectivesScheduleCost, SnakeRingOnATileHasOneMultiHopClosingEdge) {
   Machine machine(round_spec("tile"));
   Placement placement = Placement::snake(machine, 25);
   Step step = ring_step(placement, 1e6);
@@ -98,7 +109,7 @@ TEST(TopologyCostModel, SnakeRingOnATileHasOneMultiHopClosingEdge) {
   EXPECT_CLOSE(cost.time_s, 8 * 1e-6 + 1e6 / 1e9);
 }
 
-TEST(TopologyCostModel, RingAllreduceScheduleSumsItsSteps) {
+TEST(CollectivesScheduleCost, RingAllreduceScheduleSumsItsSteps) {
   Machine machine(round_spec("tile"));
   const int p = 25;
   const double n = 25e6;
@@ -109,17 +120,37 @@ TEST(TopologyCostModel, RingAllreduceScheduleSumsItsSteps) {
   // Every step waits for the 8-hop closing edge: 2(p-1) (8 alpha + n/p beta).
   EXPECT_CLOSE(cost.time_s, 2 * (p - 1) * (8 * 1e-6 + (n / p) / 1e9));
   // The model never beats the single-port lower bound.
-  EXPECT_GE(cost.time_s, allreduce_lower_bound_s(p, n, alpha_beta(machine, LinkClass::intra_tile)));
+  EXPECT_GE(cost.time_s, allreduce_lower_bound_s(p, n, {1e-6, 1 / 1e9, 0}));
   EXPECT_DOUBLE_EQ(cost_schedule(machine, {}).time_s, 0);
   EXPECT_EQ(cost_step(machine, {}).slowest_message, -1);
 }
 
-TEST(TopologyCostModel, NegativeBytesAreAnError) {
-  EXPECT_NE(testing::user_error_message([] {
-              cost_step(Machine{}, {{{0, 0}, {1, 0}, -1}});
-            }).find("negative bytes"),
-            std::string::npos);
+// The ring algorithm's closed-form estimate is the cost of the schedule it runs: on a 5 x 5 tile
+// (both sides odd) every one of its 2 (p - 1) steps waits for the 8-hop closing edge.
+TEST(CollectivesScheduleCost, RingEstimateIsTheRingScheduleCost) {
+  Machine machine(round_spec("tile"));
+  const int p = 25;
+  Placement placement = Placement::snake(machine, p);
+  MeshGeometry geometry = mesh_geometry_from(machine, placement);
+  geometry.reduce_seconds_per_byte = 0;  // the schedule charges no reduction
+  for (double n : {25e3, 25e6}) {
+    Schedule schedule(2 * (p - 1), ring_step(placement, n / p));
+    const double estimate =
+        estimate_cost(Algorithm::ring, Operation::allreduce, static_cast<std::size_t>(n), geometry)
+            .seconds;
+    EXPECT_CLOSE(estimate, cost_schedule(machine, schedule).time_s) << n << " bytes";
+  }
+}
+
+TEST(CollectivesScheduleCost, NegativeBytesAreAnError) {
+  try {
+    cost_step(Machine{}, {{{0, 0}, {1, 0}, -1}});
+    ADD_FAILURE() << "no error for negative bytes";
+  } catch (const dojo::Error& e) {
+    EXPECT_EQ(e.kind(), dojo::ErrorKind::user);
+    EXPECT_NE(e.message().find("negative bytes"), std::string::npos) << e.message();
+  }
 }
 
 }  // namespace
-}  // namespace dojo::topology
+}  // namespace dojo::collectives::contention
