@@ -10,6 +10,12 @@ endif()
 
 # Error locations name files relative to the project ("collectives/src/ring.cpp"), not the build host.
 add_compile_options(-fmacro-prefix-map=${CMAKE_SOURCE_DIR}/=)
+# ccache with base_dir hands the compiler source paths relative to the build folder
+# ("../collectives/src/ring.cpp"): map that prefix away too.
+file(RELATIVE_PATH _dojo_source_from_build ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
+if(_dojo_source_from_build)
+  add_compile_options(-fmacro-prefix-map=${_dojo_source_from_build}/=)
+endif()
 
 if(DOJO_SANITIZE)
   string(REPLACE ";" "," _dojo_san "${DOJO_SANITIZE}")
