@@ -7,7 +7,7 @@
 
 #include "commands.hpp"
 #include "dojo/runtime/mesh_grid.hpp"
-#include "dojo/topology/machine_options.hpp"
+#include "machine_options.hpp"
 #include "dojo/topology/placement.hpp"
 #include "dojo/topology/render.hpp"
 #include "dojo/topology/simgrid_platform.hpp"
@@ -18,7 +18,7 @@ namespace {
 
 // Options shared by both subcommands: the machine and where the ranks go.
 struct PlacementOptions {
-  topology::MachineOptions machine;
+  MachineOptions machine;
   int ranks = 0;         // 0: one rank per live chip
   std::string map_file;  // explicit placement, "rank gx gy" or "rank tile x y" per line
 
