@@ -98,7 +98,7 @@ void set_option(CLI::Option& option, const config::Entry& entry) {
     option.add_result(texts);
     option.run_callback();
   } catch (const CLI::Error& e) {
-    user_error(str(entry.where.str(), ": ", e.what()));
+    user_error(str(value.where.str(), ": ", e.what()));
   }
 }
 

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "config_file.hpp"
 #include "dojo/common/log.hpp"
+#include "dojo/config/cli.hpp"
 #include "dojo/runtime/guarded_main.hpp"
 #include "dojo/runtime/runtime.hpp"
 
@@ -36,12 +37,12 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
                  "Compute threads per rank (BLIS and dojo kernels); 0 = the rank's share of the "
                  "node's cores, or SLURM_CPUS_PER_TASK under Slurm")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(dojo::config::whole<int>(0, 4096));
   app.add_option("--watchdog", options.watchdog,
                  "Hang watchdog: seconds one collective or receive may wait before the job is "
                  "aborted with the rank, operation and call number; 0 = off (default: "
                  "DOJO_WATCHDOG_SECONDS, else 600)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(dojo::config::real<double>(0, 1e7));
   dojo::cli::add_global_config_option(app, options.config);
 }
 

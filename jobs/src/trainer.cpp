@@ -31,10 +31,11 @@
 #include "dojo/model/lr_schedule.hpp"
 #include "dojo/model/mlp.hpp"
 #include "dojo/model/optimizer.hpp"
-#include "dojo/runtime/pipeline.hpp"
 #include "dojo/runtime/mesh_grid.hpp"
+#include "dojo/runtime/pipeline.hpp"
 #include "dojo/runtime/process_grid.hpp"
 #include "dojo/runtime/runtime.hpp"
+#include "output_paths.hpp"
 #include "step_engine.hpp"
 #include "training_plan.hpp"
 
@@ -46,31 +47,12 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// Creates the output directory on rank 0 and agrees on the outcome, so a failure is one user
-// error on every rank before any training.
-void prepare_output(const std::string& out, const mpi::Comm& world, const std::string& toml) {
-  int ok = 1;
-  std::string problem;
-  if (world.rank() == 0) {
-    std::error_code error;
-    std::filesystem::create_directories(out, error);
-    std::ofstream file(std::filesystem::path(out) / "config.toml", std::ios::trunc);
-    if (error || !(file << toml) || !file.flush()) {
-      ok = 0;
-      problem = error ? error.message() : std::string("cannot write config.toml");
-    }
-  }
-  DOJO_CHECK_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, world.get()));
-  if (!ok)
-    user_error(str("output directory '", out, "' is not writable (", problem,
-                   "): choose another with --out"));
-}
-
-// The test hook DOJO_TEST_HOLD_AFTER_STEP=N (for the fault tests, never needed in a real run): after
-// step N every rank waits, polling with a small allreduce, until some rank has been sent a stop
-// signal, or for DOJO_TEST_HOLD_SECONDS (default 60), whichever comes first; then training goes
-// on. A test that signals or kills a rank "mid-run" thus cannot lose the race to a run that ends
-// before it acts. The numbers of the run are untouched: only the time between two steps changes.
+// The test hook DOJO_TEST_HOLD_AFTER_STEP=N (for the fault tests, never needed in a real run):
+// after step N every rank waits, polling with a small allreduce, until some rank has been sent a
+// stop signal, or for DOJO_TEST_HOLD_SECONDS (default 60), whichever comes first; then training
+// goes on. A test that signals or kills a rank "mid-run" thus cannot lose the race to a run that
+// ends before it acts. The numbers of the run are untouched: only the time between two steps
+// changes.
 std::int64_t test_hold_step() {
   const char* value = std::getenv("DOJO_TEST_HOLD_AFTER_STEP");
   if (value == nullptr || *value == '\0') return -1;
@@ -92,8 +74,7 @@ void hold_for_stop_signal(std::int64_t step, const mpi::Comm& world) {
     // {a rank has a stop signal, rank 0's clock has run out}: every rank leaves together.
     std::array<int, 2> state{stop_signal::requested() != 0 ? 1 : 0,
                              world.rank() == 0 && seconds_since(start) >= limit ? 1 : 0};
-    DOJO_CHECK_MPI(
-        MPI_Allreduce(MPI_IN_PLACE, state.data(), 2, MPI_INT, MPI_MAX, world.get()));
+    DOJO_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, state.data(), 2, MPI_INT, MPI_MAX, world.get()));
     if (state[0] != 0) return;
     if (state[1] != 0) {
       if (world.rank() == 0)
@@ -259,11 +240,7 @@ class Job {
     const std::vector<io::ExpectedTensor> expected = expected_tensors(state);
     std::filesystem::path from;
     if (config_.resume == "never") {
-      if (!io::list_checkpoints(checkpoint_dir_).empty() &&
-          (config_.checkpoint_every > 0 || config_.checkpoint_minutes > 0))
-        log::warn(checkpoint_dir_.string(),
-                  " holds checkpoints of an earlier run; this run starts ",
-                  "from step 0 (--resume never) and its checkpoints will replace them");
+      refuse_to_replace_checkpoints(config_, checkpoint_dir_);
       return;
     }
     if (config_.resume == "auto") {
@@ -368,12 +345,13 @@ class Job {
       times.compute += seconds_since(t0);
 
       progress.step(step, loss, lr, times, config_.log_interval);
+      // The first step worked: now this run's configuration replaces an earlier one's.
+      if (speaker && step == resumed_step_ + 1) write_config_toml(out_, resolved_toml_);
       if (config_.eval_interval > 0 && step % config_.eval_interval == 0 && step != steps_) {
         auto e = evaluate();
         progress.evaluation(step, eval_split_, e.loss, e.accuracy);
       }
-      if (step == hold_step && shared[1] == 0 && step != steps_)
-        hold_for_stop_signal(step, world_);
+      if (step == hold_step && shared[1] == 0 && step != steps_) hold_for_stop_signal(step, world_);
       const bool stop = shared[1] > 0 && step != steps_;
       if (stop || (checkpointing &&
                    (step == steps_ || shared[2] > 0 ||
@@ -543,9 +521,10 @@ TrainResult train(const TrainConfig& config, const runtime::Runtime& runtime,
     result.dry_run_plan = describe_training_plan(config, world);
     return result;
   }
+  check_output_paths(config, world);
   Job job(config, runtime, resolved_toml);
   job.resume();
-  prepare_output(job.out(), world, resolved_toml);
+  make_output_directory(job.out(), world);
   return job.run();
 }
 
