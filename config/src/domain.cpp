@@ -70,11 +70,10 @@ std::string describe(const Domain<T>& d) {
   if constexpr (std::is_integral_v<T>) {
     return str("a whole number from ", number_name(d.min), " to ", number_name(d.max));
   } else {
-    std::string low =
-        d.min_open ? str("above ", number_name(d.min)) : str("from ", number_name(d.min));
-    std::string high = d.max_open ? str("below ", number_name(d.max))
-                                  : str(d.min_open ? "at most " : "to ", number_name(d.max));
-    return str("a number ", low, d.min_open || d.max_open ? " and " : " ", high);
+    if (!d.min_open && !d.max_open)
+      return str("a number from ", number_name(d.min), " to ", number_name(d.max));
+    return str("a number ", d.min_open ? "above " : "at least ", number_name(d.min), " and ",
+               d.max_open ? "below " : "at most ", number_name(d.max));
   }
 }
 
