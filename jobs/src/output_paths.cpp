@@ -24,8 +24,9 @@ fs::path existing_ancestor(fs::path path) {
   return path.empty() ? fs::path(".") : path;
 }
 
-// "" when `path` (a file the run writes) can be written, else why not.
-std::string file_problem(const fs::path& path) {
+// "" when `path` (a file the run writes) can be written, else why not. Unless the run makes the
+// missing directories above it (parents_made), its directory must exist.
+std::string file_problem(const fs::path& path, bool parents_made = true) {
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
   if (fs::exists(status)) {
@@ -33,7 +34,10 @@ std::string file_problem(const fs::path& path) {
     if (!writable(path)) return str("'", path.string(), "' is not writable");
     return {};
   }
-  const fs::path ancestor = existing_ancestor(path.parent_path());
+  const fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  const fs::path ancestor = parents_made ? existing_ancestor(parent) : parent;
+  if (!fs::exists(ancestor, error))
+    return str("directory '", ancestor.string(), "' does not exist");
   if (!fs::is_directory(ancestor, error))
     return str("'", ancestor.string(), "' is a file, not a directory");
   if (!writable(ancestor)) return str("directory '", ancestor.string(), "' is not writable");
@@ -83,7 +87,7 @@ void check_output_paths(const TrainConfig& config, const mpi::Comm& world) {
       problem = str("the configuration cannot be saved (", why,
                     "): move it away or choose another --out");
     else if (!config.trace.empty())
-      if (std::string why = file_problem(config.trace); !why.empty())
+      if (std::string why = file_problem(config.trace, false); !why.empty())
         problem = str("--trace ", config.trace, " cannot be written (", why,
                       "): give a file in an existing, writable directory");
   }
