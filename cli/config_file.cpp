@@ -186,10 +186,13 @@ void refuse_repeated_lists(CLI::App& app, int argc, const char* const* argv) {
         for (const std::string& name : option->get_lnames())
           if (arg == "--" + name || arg.starts_with("--" + name + "=")) ++uses;
       }
-      if (uses > 1)
+      if (uses > 1) {
+        std::string all;
+        for (const std::string& value : option->results()) all += " " + value;
         user_error(str(option->get_name(), " is given ", uses,
                        " times on the command line: give all its values in one use, e.g. ",
-                       option->get_name(), " 256 128"));
+                       option->get_name(), all));
+      }
     }
     CLI::App* next = nullptr;
     for (CLI::App* sub : named_subcommands(*level))
