@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "dojo/config/cli.hpp"
 #include "dojo/io/prepare.hpp"
 
 namespace dojo::cli {
@@ -29,7 +30,7 @@ class DataCommand final : public Command {
         ->add_option("--validation-fraction", text_options_.validation_fraction,
                      "Share of each file (its end) kept for validation")
         ->capture_default_str()
-        ->check(CLI::Range(0.0, 0.99));
+        ->check(config::real<double>(0.0, 0.99));
   }
   bool chosen() const override { return command_->parsed(); }
 

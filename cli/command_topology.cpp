@@ -6,11 +6,12 @@
 #include <map>
 
 #include "commands.hpp"
+#include "dojo/config/cli.hpp"
 #include "dojo/runtime/mesh_grid.hpp"
-#include "dojo/topology/machine_options.hpp"
 #include "dojo/topology/placement.hpp"
 #include "dojo/topology/render.hpp"
 #include "dojo/topology/simgrid_platform.hpp"
+#include "machine_options.hpp"
 #include "table.hpp"
 
 namespace dojo::cli {
@@ -18,7 +19,7 @@ namespace {
 
 // Options shared by both subcommands: the machine and where the ranks go.
 struct PlacementOptions {
-  topology::MachineOptions machine;
+  MachineOptions machine;
   int ranks = 0;         // 0: one rank per live chip
   std::string map_file;  // explicit placement, "rank gx gy" or "rank tile x y" per line
 
@@ -26,7 +27,7 @@ struct PlacementOptions {
     machine.add_to(app);
     app.add_option("--ranks", ranks, "Ranks to place; 0 = one per live chip")
         ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->check(config::whole<int>(0, 1'000'000));
     app.add_option("--map", map_file,
                    "Placement file: one line per rank, 'rank gx gy' or 'rank tile x y' "
                    "(default: snake order, consecutive ranks on neighbouring chips)");
@@ -80,7 +81,8 @@ class TopologyCommand final : public Command {
     show_
         ->add_option("--width", max_width_,
                      "Terminal columns; wider meshes are drawn a tile per cell")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(config::whole<int>(20, 100'000));
     platform_ = command_->add_subcommand(
         "platform",
         "Write a SimGrid platform (one host per chip, one link per mesh edge) and the hostfile "

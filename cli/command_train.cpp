@@ -5,6 +5,7 @@
 #include "config_file.hpp"
 #include "dojo/common/stop_signal.hpp"
 #include "dojo/jobs/trainer.hpp"
+#include "resolved_config.hpp"
 
 namespace dojo::cli {
 namespace {
@@ -30,8 +31,9 @@ class TrainCommand final : public Command {
 
   int run(Context& context) override {
     auto& rt = context.runtime;
-    apply_config_file(*command_, config_path_);
-    std::string resolved = command_->config_to_str(true, false);
+    // Only what applies to this model and optimizer; `dojo train --config` reads it back.
+    std::string resolved = resolved_toml(
+        *command_, [this](std::string_view name) { return jobs::option_applies(config_, name); });
     if (rt.rank() == 0) std::cout << "# resolved configuration\n" << resolved << std::flush;
     auto result = jobs::train(config_, rt, resolved);
     if (config_.dry_run) {

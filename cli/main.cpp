@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "config_file.hpp"
 #include "dojo/common/log.hpp"
+#include "dojo/config/cli.hpp"
 #include "dojo/runtime/guarded_main.hpp"
 #include "dojo/runtime/runtime.hpp"
 
@@ -19,6 +21,7 @@ struct GlobalOptions {
   std::string log_ranks = "0";
   int threads = 0;
   double watchdog = -1;
+  std::string config;  // the global TOML file
 };
 
 void add_global_options(CLI::App& app, GlobalOptions& options) {
@@ -34,26 +37,13 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
                  "Compute threads per rank (BLIS and dojo kernels); 0 = the rank's share of the "
                  "node's cores, or SLURM_CPUS_PER_TASK under Slurm")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(dojo::config::whole<int>(0, 4096));
   app.add_option("--watchdog", options.watchdog,
                  "Hang watchdog: seconds one collective or receive may wait before the job is "
                  "aborted with the rank, operation and call number; 0 = off (default: "
                  "DOJO_WATCHDOG_SECONDS, else 600)")
-      ->check(CLI::NonNegativeNumber);
-  app.set_config("--config", "",
-                 "Read global options from a TOML file; a command's options go in its [command] "
-                 "section (command-line options win)");
-}
-
-// An option given twice takes the last value, as users of batch scripts expect when they append
-// an override to a script's arguments (`sbatch train.sbatch --steps 500`). List options
-// (--hidden 256 128) keep all the values of their last use... CLI11 joins them, so those are left
-// as they are.
-void last_value_wins(CLI::App& app) {
-  for (CLI::Option* option : app.get_options())
-    if (option->get_items_expected_max() == 1 && option->get_type_size() == 1)
-      option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  for (CLI::App* sub : app.get_subcommands({})) last_value_wins(*sub);
+      ->check(dojo::config::real<double>(0, 1e7));
+  dojo::cli::add_global_config_option(app, options.config);
 }
 
 int run(int argc, char** argv) {
@@ -78,7 +68,7 @@ int run(int argc, char** argv) {
   commands.push_back(dojo::cli::make_data_command(app));
   commands.push_back(dojo::cli::make_train_command(app));
   commands.push_back(dojo::cli::make_checkpoint_command(app));
-  last_value_wins(app);
+  dojo::cli::last_value_wins(app);
 
   try {
     app.parse(argc, argv);
@@ -88,6 +78,8 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     dojo::user_error(dojo::str(e.what(), " (run 'dojo --help' or 'dojo <command> --help')"));
   }
+  dojo::cli::refuse_repeated_lists(app, argc, argv);
+  dojo::cli::apply_config_files(app, global.config);
 
   dojo::runtime::RuntimeOptions options;
   options.threads_per_rank = global.threads;

@@ -34,6 +34,10 @@ endif()
 find_package(CLI11 CONFIG QUIET)
 dojo_require(CLI11_FOUND "CLI11" "libcli11-dev")
 
+# toml++: the one TOML reader (dojo::config) of train configs, the global --config and machine files.
+find_package(tomlplusplus CONFIG QUIET)
+dojo_require(tomlplusplus_FOUND "toml++" "libtomlplusplus-dev")
+
 find_package(Threads REQUIRED)
 
 if(DOJO_ENABLE_TESTS)

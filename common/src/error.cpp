@@ -21,8 +21,48 @@ Error::Error(ErrorKind kind, std::string message, std::source_location where, in
       rank_(rank),
       activity_(std::move(activity)) {}
 
+std::string printable(std::string_view text) {
+  constexpr std::size_t kLongWord = 160, kKeptOfLongWord = 120;
+  std::string out, word;        // word: the escaped characters since the last space
+  std::size_t word_length = 0;  // characters of the input in word
+  auto end_word = [&] {
+    if (word_length > kLongWord) {
+      std::size_t kept = 0, at = 0;  // cut after kKeptOfLongWord characters, not inside an escape
+      while (at < word.size() && kept < kKeptOfLongWord) {
+        at += word[at] == '\\' && at + 1 < word.size() && word[at + 1] == 'x' ? 4
+              : word[at] == '\\'                                              ? 2
+                                                                              : 1;
+        ++kept;
+      }
+      out += str(word.substr(0, at), "... (", word_length, " characters)");
+    } else {
+      out += word;
+    }
+    word.clear();
+    word_length = 0;
+  };
+  static const char* digits = "0123456789abcdef";
+  for (unsigned char c : text) {
+    if (c == ' ') {
+      end_word();
+      out += ' ';
+      continue;
+    }
+    ++word_length;
+    if (c == '\n') {
+      word += "\\n";
+    } else if (c < 0x20 || c == 0x7f) {
+      word += {'\\', 'x', digits[c >> 4], digits[c & 15]};
+    } else {
+      word += static_cast<char>(c);
+    }
+  }
+  end_word();
+  return out;
+}
+
 void user_error(std::string message, std::source_location where) {
-  throw Error(ErrorKind::user, std::move(message), where, g_rank.load(), current_activity());
+  throw Error(ErrorKind::user, printable(message), where, g_rank.load(), current_activity());
 }
 
 void internal_error(std::string message, std::source_location where) {

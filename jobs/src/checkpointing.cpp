@@ -3,10 +3,14 @@
 // its part of the model holds, so any layout reads what any other wrote.
 #include "checkpointing.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include <map>
 #include <span>
 
 #include "dojo/common/error.hpp"
+#include "dojo/common/mpi.hpp"
 #include "dojo/model/logical_pieces.hpp"
 
 namespace dojo::jobs {
@@ -112,14 +116,32 @@ std::int64_t load_training_checkpoint(const std::filesystem::path& path, RunStat
                                  reader.read(prefix + name, start, count, out);
                                });
   };
+  // Checksums prove the bytes are those saved, not that the run was healthy when it saved them:
+  // weights or optimizer state that are NaN or infinite would only train to a NaN loss. Every
+  // rank checks its part; the ranks agree before anything is uploaded.
+  int not_finite = 0;  // bit 0: weights, bit 1: optimizer state
+  auto finite = [](const std::vector<float>& values) {
+    return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
+  };
   std::vector<float> params(static_cast<std::size_t>(state.model.parameters().size()));
   read_buffer("params/", params);
-  state.model.parameters().upload_params(params);
+  if (!finite(params)) not_finite |= 1;
+  std::vector<std::vector<float>> slots;
   for (const auto& [slot, tensor] : state.optimizer.state()) {
-    std::vector<float> flat(static_cast<std::size_t>(tensor->numel()));
-    read_buffer("optimizer/" + slot + "/", flat);
-    tensor->upload<float>(flat);
+    slots.emplace_back(static_cast<std::size_t>(tensor->numel()));
+    read_buffer("optimizer/" + slot + "/", slots.back());
+    if (!finite(slots.back())) not_finite |= 2;
   }
+  DOJO_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, &not_finite, 1, MPI_INT, MPI_BOR, comm));
+  if (not_finite != 0)
+    user_error(str("cannot resume from ", path.string(), ": its ",
+                   not_finite & 1 ? "weights" : "optimizer state",
+                   not_finite == 3 ? " and optimizer state" : "",
+                   " hold values that are not finite (NaN or infinity), although its checksums "
+                   "match: resume from an earlier checkpoint (--resume FILE) or start over"));
+  state.model.parameters().upload_params(params);
+  std::size_t next = 0;
+  for (const auto& [slot, tensor] : state.optimizer.state()) tensor->upload<float>(slots[next++]);
   const auto& counters = reader.meta().counters;
   auto counter = [&](const char* key) {
     auto it = counters.find(key);

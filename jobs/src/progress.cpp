@@ -37,7 +37,13 @@ Progress::Progress(bool enabled, const std::string& metrics_path, std::int64_t t
       units_per_step_(units_per_step),
       units_name_(units_name),
       flops_per_step_(flops_per_step) {
-  if (!enabled_) return;
+  metrics_path_ = metrics_path;
+  resumed_after_ = resumed_after;
+}
+
+void Progress::open_metrics() {
+  const std::string& metrics_path = metrics_path_;
+  const std::int64_t resumed_after = resumed_after_;
   if (resumed_after > 0) {
     // Keep the records of steps up to the checkpoint; write them back through a temporary file.
     std::vector<std::string> kept;
@@ -64,6 +70,7 @@ Progress::Progress(bool enabled, const std::string& metrics_path, std::int64_t t
 }
 
 void Progress::json_line(const std::string& line) {
+  if (!metrics_.is_open()) open_metrics();
   metrics_ << line << '\n';
   metrics_.flush();
 }

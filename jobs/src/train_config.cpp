@@ -2,11 +2,31 @@
 #include "dojo/jobs/train_config.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <set>
 
 #include "dojo/common/error.hpp"
+#include "dojo/config/cli.hpp"
 
 namespace dojo::jobs {
+namespace {
+
+using config::real;
+using config::real_above;
+using config::real_below;
+using config::whole;
+using std::int64_t;
+
+// Upper bounds of counts: no run takes more than a billion steps, evaluations or batches, and a
+// bound far below the type's limit keeps products such as steps x batch inside 64 bits.
+constexpr int64_t kMaxCount = 1'000'000'000;
+// Model sizes (a width, a block count, heads, tokens of context); memory is checked later.
+constexpr int64_t kMaxSize = 1'000'000;
+// Ranks along one axis of the grid, micro-batches, checkpoints kept.
+constexpr int kMaxRanks = 1'000'000;
+
+}  // namespace
 
 void add_train_options(CLI::App& c, TrainConfig& t) {
   auto group = [&](const char* name) { return c.add_option_group(name); };
@@ -16,15 +36,23 @@ void add_train_options(CLI::App& c, TrainConfig& t) {
       ->check(CLI::IsMember({"mlp", "gpt"}));
   m->add_option("--hidden", t.hidden, "MLP hidden layer widths, e.g. --hidden 256 128")
       ->capture_default_str()
+      ->check(whole<int64_t>(1, kMaxSize))
       ->expected(0, -1);
   m->add_option("--activation", t.activation, "MLP activation")
       ->capture_default_str()
       ->check(CLI::IsMember({"relu", "gelu"}));
-  m->add_option("--layers", t.layers, "GPT transformer blocks")->capture_default_str();
-  m->add_option("--channels", t.channels, "GPT width")->capture_default_str();
+  m->add_option("--layers", t.layers, "GPT transformer blocks")
+      ->capture_default_str()
+      ->check(whole<int64_t>(1, kMaxSize));
+  m->add_option("--channels", t.channels, "GPT width")
+      ->capture_default_str()
+      ->check(whole<int64_t>(1, kMaxSize));
   m->add_option("--heads", t.heads, "GPT attention heads (divides --channels)")
-      ->capture_default_str();
-  m->add_option("--context", t.context, "GPT context length, tokens")->capture_default_str();
+      ->capture_default_str()
+      ->check(whole<int64_t>(1, kMaxSize));
+  m->add_option("--context", t.context, "GPT context length, tokens")
+      ->capture_default_str()
+      ->check(whole<int64_t>(1, kMaxSize));
   m->add_option("--tied-embedding", t.tied_embedding,
                 "GPT: share the token embedding with the output layer")
       ->capture_default_str();
@@ -35,7 +63,7 @@ void add_train_options(CLI::App& c, TrainConfig& t) {
                 "Split to evaluate on; default test (classification) or validation (text)");
   d->add_option("--eval-batches", t.eval_batches, "Batches per evaluation; 0 = the whole split")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole<int64_t>(0, kMaxCount));
 
   auto* o = group("Optimisation");
   o->add_option("--optimizer", t.optimizer, "adamw or sgd (with momentum)")
@@ -43,65 +71,69 @@ void add_train_options(CLI::App& c, TrainConfig& t) {
       ->check(CLI::IsMember({"adamw", "sgd"}));
   o->add_option("--lr", t.lr, "Peak learning rate")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(real_above<float>(0, 100));
   o->add_option("--min-lr", t.min_lr, "Learning rate at the end of the cosine decay")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(real<float>(0, 100));
   o->add_option("--warmup", t.warmup, "Linear warm-up steps")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole<int64_t>(0, kMaxCount));
   o->add_option("--weight-decay", t.weight_decay, "Decoupled weight decay (weight matrices only)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(real<float>(0, 10));
   o->add_option("--beta1", t.beta1, "AdamW beta1")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(real_below<float>(0, 1));
   o->add_option("--beta2", t.beta2, "AdamW beta2")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
-  o->add_option("--eps", t.eps, "AdamW epsilon")->capture_default_str()->check(CLI::PositiveNumber);
+      ->check(real_below<float>(0, 1));
+  o->add_option("--eps", t.eps, "AdamW epsilon")
+      ->capture_default_str()
+      ->check(real_above<float>(0, 1));
   o->add_option("--momentum", t.momentum, "SGD momentum")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(real_below<float>(0, 1));
   o->add_option("--grad-clip", t.grad_clip, "Clip gradients to this global norm; 0 = off")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(real<float>(0, 1e30f));
 
   auto* r = group("Run");
   r->add_option("--global-batch", t.global_batch,
                 "Samples (GPT: sequences) per step over all ranks; divisible by --dp")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(whole<int64_t>(1, kMaxCount));
   r->add_option("--steps", t.steps, "Optimizer steps; 0 = run --epochs")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole<int64_t>(0, kMaxCount));
   r->add_option("--epochs", t.epochs, "Passes over the training split when --steps is 0")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(real_above<double>(0, 1e6));
   r->add_option("--eval-interval", t.eval_interval,
                 "Steps between evaluations; 0 = at the end only")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole<int64_t>(0, kMaxCount));
   r->add_option("--log-interval", t.log_interval, "Steps between progress lines")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  r->add_option("--seed", t.seed, "Seed of initialisation and data order")->capture_default_str();
+      ->check(whole<int64_t>(1, kMaxCount));
+  r->add_option("--seed", t.seed, "Seed of initialisation and data order")
+      ->capture_default_str()
+      ->check(whole<std::uint64_t>(0, UINT64_MAX));
   r->add_option("--dp", t.dp, "Data-parallel degree; 0 = the ranks left by --tp and --pp")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole<int>(0, kMaxRanks));
   r->add_option("--tp", t.tp, "Tensor-parallel degree (GPT; divides --heads and the vocabulary)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(whole<int>(1, kMaxRanks));
   r->add_option("--pp", t.pp, "Pipeline stages (GPT; at most --layers)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(whole<int>(1, kMaxRanks));
   r->add_option("--layout", t.layout,
                 "Process grid DP,TP,PP (or dp=2,tp=2,pp=1) instead of --dp/--tp/--pp; the product "
                 "is the number of ranks");
   r->add_option("--micro-batches", t.micro_batches,
                 "Micro-batches each data-parallel replica's batch is split into (GPT)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(whole<int>(1, kMaxRanks));
   r->add_option("--schedule", t.schedule, "Pipeline schedule: gpipe or 1f1b")
       ->capture_default_str()
       ->check(CLI::IsMember({"gpipe", "1f1b"}));
@@ -109,7 +141,8 @@ void add_train_options(CLI::App& c, TrainConfig& t) {
                 "Blocks per pipeline stage, e.g. 3,5,5,3 (sums to --layers); default balanced by "
                 "parameter count")
       ->delimiter(',')
-      ->expected(0, -1);
+      ->expected(0, -1)
+      ->check(whole<int64_t>(1, kMaxSize));
   r->add_flag("--dry-run", t.dry_run,
               "Print the layout, the stage split and every stage's schedule, then exit");
   r->add_option("--trace", t.trace,
@@ -117,10 +150,11 @@ void add_train_options(CLI::App& c, TrainConfig& t) {
   r->add_option("--out", t.out,
                 "Output directory (config.toml, metrics.jsonl, checkpoints/); default "
                 "runs/slurm-<job id> under Slurm, else runs/train");
-  r->add_option("--bucket-mb", t.bucket_mb,
-                "Gradient bucket size for the overlapped allreduce, MiB")
+  r->add_option(
+       "--bucket-mb", t.bucket_mb,
+       "Gradient bucket size for the overlapped allreduce, MiB (at least 1/1024: 256 floats)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(real<double>(1.0 / 1024, 1e6));
   r->add_option("--device", t.device, "Device: host, or a plugin name")->capture_default_str();
   r->add_option("--placement", t.placement,
                 "Which rank takes which (dp, tp, pp) coordinate: mesh (tensor-parallel groups on "
@@ -134,18 +168,38 @@ void add_train_options(CLI::App& c, TrainConfig& t) {
                 "Steps between checkpoints (OUT/checkpoints/step-N.h5); 0 = off. A checkpoint is "
                 "also written at the end and when a stop signal (SIGUSR1, SIGTERM) arrives")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole<int64_t>(0, kMaxCount));
   k->add_option("--checkpoint-minutes", t.checkpoint_minutes,
                 "Minutes between checkpoints (wall time); 0 = off")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(real<double>(0, 1e6));
   k->add_option("--keep", t.keep, "Checkpoints kept; older ones are deleted")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(whole<int>(1, kMaxRanks));
   k->add_option("--resume", t.resume,
                 "never (start fresh), auto (the newest valid checkpoint in OUT/checkpoints, if "
                 "any) or a checkpoint FILE")
       ->capture_default_str();
+  k->add_flag("--overwrite", t.overwrite,
+              "Start from step 0 although OUT/checkpoints holds checkpoints of an earlier run "
+              "(--resume never); without it such a run stops with exit code 2 rather than "
+              "replace them (e.g. a requeued job with resume disabled)");
+}
+
+bool option_applies(const TrainConfig& t, std::string_view name) {
+  static const std::set<std::string_view> gpt_only = {
+      "layers", "channels", "heads",         "context",  "tied-embedding",
+      "tp",     "pp",       "micro-batches", "schedule", "stages"};
+  static const std::set<std::string_view> mlp_only = {"hidden", "activation"};
+  static const std::set<std::string_view> adamw_only = {"beta1", "beta2", "eps"};
+  static const std::set<std::string_view> sgd_only = {"momentum"};
+  static const std::set<std::string_view> not_settings = {"dry-run", "overwrite"};
+  if (not_settings.contains(name)) return false;
+  if (t.model == "mlp" && gpt_only.contains(name)) return false;
+  if (t.model == "gpt" && mlp_only.contains(name)) return false;
+  if (t.optimizer == "sgd" && adamw_only.contains(name)) return false;
+  if (t.optimizer == "adamw" && sgd_only.contains(name)) return false;
+  return true;
 }
 
 runtime::Layout resolved_layout(const TrainConfig& t, int world_size) {

@@ -10,6 +10,7 @@
 #include "dojo/common/log.hpp"
 #include "dojo/common/trace.hpp"
 #include "dojo/jobs/progress.hpp"
+#include "output_paths.hpp"
 #include "stop_handling.hpp"
 #include "training_step.hpp"
 
@@ -102,6 +103,8 @@ TrainResult run_training(TrainingJob& job, const ResumePoint& resumed) {
     times.comm_wait = outcome.comm_wait_seconds;
 
     progress.step(step, outcome.loss, outcome.lr, times, config.log_interval);
+    // The first step worked: now this run's configuration replaces an earlier one's.
+    if (speaker && step == resumed.step + 1) write_config_toml(job.out, job.resolved_toml);
     if (config.eval_interval > 0 && step % config.eval_interval == 0 && step != job.steps) {
       auto e = job.evaluator->run();
       progress.evaluation(step, job.evaluator->split(), e.loss, e.accuracy);

@@ -1,4 +1,5 @@
-// TOML machine files read through CLI11: round trips, every key, and each kind of bad file.
+// TOML machine files read through dojo::config (toml++): round trips, every key, and each kind of
+// bad file.
 #include "dojo/topology/machine_file.hpp"
 
 #include <gtest/gtest.h>
@@ -99,13 +100,14 @@ TEST(TopologyMachineFile, UnknownKeyListsTheValidKeys) {
 }
 
 TEST(TopologyMachineFile, BadValuesNameTheKey) {
-  std::string message = read_error("tiles_x = many\n");
-  EXPECT_NE(message.find("test.toml"), std::string::npos) << message;
-  EXPECT_NE(message.find("tiles_x"), std::string::npos) << message;
+  std::string message = read_error("tiles_x = \"many\"\n");
+  EXPECT_NE(message.find("test.toml:1:1: tiles_x takes a whole number, not a string"),
+            std::string::npos)
+      << message;
   EXPECT_EQ(message.find("--tiles_x"), std::string::npos)
       << "file keys have no dashes: " << message;
-  message = read_error("intra_tile_bandwidth = fast\n");
-  EXPECT_NE(message.find("intra_tile_bandwidth"), std::string::npos) << message;
+  message = read_error("intra_tile_bandwidth = \"fast\"\n");
+  EXPECT_NE(message.find("intra_tile_bandwidth takes a number"), std::string::npos) << message;
   message = read_error("dead = [\"3;4\"]\n");
   EXPECT_NE(message.find("\"gx,gy\""), std::string::npos) << message;
   EXPECT_NE(message.find("3;4"), std::string::npos) << message;
@@ -115,26 +117,38 @@ TEST(TopologyMachineFile, BadValuesNameTheKey) {
   EXPECT_NE(message.find("unknown machine preset 'pod'"), std::string::npos) << message;
 }
 
-TEST(TopologyMachineFile, ValidationErrorsComeThroughTheFile) {
-  EXPECT_NE(read_error("tiles_x = 0\n").find("tiles_x = 0 must be a positive"), std::string::npos);
-  EXPECT_NE(read_error("tile_edge_bandwidth = -2\n").find("tile_edge_bandwidth = -2"),
-            std::string::npos);
+TEST(TopologyMachineFile, NumbersOutsideTheirDomain) {
+  std::string message = read_error("tiles_x = 0\n");
+  EXPECT_NE(message.find("test.toml:1:1: tiles_x: 0 is out of range: give a whole number from 1 "
+                         "to 1024"),
+            std::string::npos)
+      << message;
+  message = read_error("tile_edge_bandwidth = -2\n");
+  EXPECT_NE(message.find("tile_edge_bandwidth: -2 is out of range"), std::string::npos) << message;
+  message = read_error("chip_flops = nan\n");
+  EXPECT_NE(message.find("chip_flops: nan is not a finite number"), std::string::npos) << message;
+  message = read_error("dip_latency = inf\n");
+  EXPECT_NE(message.find("dip_latency: inf is not a finite number"), std::string::npos) << message;
+  message = read_error("tiles = \"99999999999x2\"\n");
+  EXPECT_NE(message.find("tiles"), std::string::npos) << message;
   EXPECT_NE(read_error("dead = [\"5,0\"]\n").find("dead chip (5,0) is outside"), std::string::npos);
 }
 
-TEST(TopologyMachineFile, StructuralErrorsNameTheLine) {
+TEST(TopologyMachineFile, StructuralErrorsNameLineAndColumn) {
   std::string message = read_error("tiles_x = 2\n\n[machine]\n");
-  EXPECT_NE(message.find("test.toml:3"), std::string::npos) << message;
+  EXPECT_NE(message.find("test.toml:3:"), std::string::npos) << message;
   EXPECT_NE(message.find("sections"), std::string::npos) << message;
   message = read_error("tiles_x = 2\n# comment\ntiles_x = 3\n");
-  EXPECT_NE(message.find("test.toml:3: key 'tiles_x' is set twice (first on line 1)"),
-            std::string::npos)
-      << message;
+  EXPECT_NE(message.find("test.toml:3:"), std::string::npos) << message;
+  EXPECT_NE(message.find("'tiles_x'"), std::string::npos) << message;
   message = read_error("dead = [\"1,1\",\n");
-  EXPECT_NE(message.find("test.toml:1"), std::string::npos) << message;
-  EXPECT_NE(message.find("no closing ]"), std::string::npos) << message;
+  EXPECT_NE(message.find("test.toml:"), std::string::npos) << message;
+  EXPECT_NE(message.find("malformed TOML"), std::string::npos) << message;
   message = read_error("tiles_x\n");
-  EXPECT_NE(message.find("expected key = value"), std::string::npos) << message;
+  EXPECT_NE(message.find("test.toml:1:"), std::string::npos) << message;
+  message = read_error("\xef\xbb\xbftiles_z = 3\n");
+  EXPECT_NE(message.find("test.toml:1:1: unknown key 'tiles_z'"), std::string::npos)
+      << "a byte-order mark is skipped: " << message;
 }
 
 TEST(TopologyMachineFile, MissingFileNamesThePath) {

@@ -1,70 +1,45 @@
-// Reads and writes TOML machine files through CLI11's config parser. A light pre-pass gives errors
-// with line numbers that CLI11 does not: duplicate keys, [sections], and it joins multi-line
-// arrays, which CLI11 2.1 only reads when the first element shares the key's line.
-#include <CLI/CLI.hpp>
+// Reads machine files through dojo::config (toml++) and the key table of machine_keys.cpp, and
+// writes them back.
 #include <charconv>
 #include <fstream>
-#include <map>
 #include <sstream>
 
 #include "dojo/common/error.hpp"
+#include "dojo/config/toml.hpp"
 #include "dojo/topology/machine_file.hpp"
 #include "dojo/topology/presets.hpp"
 
 namespace dojo::topology {
 namespace {
 
-std::string trimmed(const std::string& text) {
-  auto begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string::npos) return {};
-  auto end = text.find_last_not_of(" \t\r");
-  return text.substr(begin, end - begin + 1);
-}
-
-std::string without_comment(const std::string& line) {
-  auto hash = line.find('#');
-  return trimmed(hash == std::string::npos ? line : line.substr(0, hash));
-}
-
-// One key = value per line, arrays joined onto one line; errors name source:line.
-std::string normalise_toml(std::istream& in, std::string_view source) {
-  std::map<std::string, int> first_line_of_key;
-  std::string out, line;
-  int line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    std::string text = without_comment(line);
-    if (text.empty()) continue;
-    if (text.front() == '[')
-      user_error(str(source, ":", line_number, ": sections such as ", text,
-                     " are not supported in a machine file: write every key at top level"));
-    auto equals = text.find('=');
-    if (equals == std::string::npos)
-      user_error(str(source, ":", line_number, ": expected key = value, got \"", text, "\""));
-    std::string key = trimmed(text.substr(0, equals));
-    auto [it, inserted] = first_line_of_key.emplace(key, line_number);
-    if (!inserted)
-      user_error(str(source, ":", line_number, ": key '", key, "' is set twice (first on line ",
-                     it->second, "): keep one"));
-    std::string value = trimmed(text.substr(equals + 1));
-    int start_line = line_number;
-    if (!value.empty() && value.front() == '[') {
-      while (value.find(']') == std::string::npos) {
-        if (!std::getline(in, line))
-          user_error(str(source, ":", start_line, ": the array of '", key, "' has no closing ]"));
-        ++line_number;
-        value += " " + without_comment(line);
-      }
-      // "[ "a", "b", ]" -> ["a", "b"]: CLI11 wants no blank after [ and no trailing comma.
-      std::string inner = trimmed(value.substr(1, value.find(']') - 1));
-      if (!inner.empty() && inner.back() == ',') inner = trimmed(inner.substr(0, inner.size() - 1));
-      // CLI11 refuses an empty list; an empty string stands for "no entries" (see
-      // add_machine_keys).
-      value = inner.empty() ? std::string("[\"\"]") : "[" + inner + "]";
-    }
-    out += key + " = " + value + "\n";
+// Whether a TOML value has the kind a key takes (a number key takes integers and floats).
+bool kind_fits(MachineKey::Kind kind, const config::Value& value) {
+  using K = config::Value::Kind;
+  switch (kind) {
+    case MachineKey::Kind::text:
+      return value.kind == K::string;
+    case MachineKey::Kind::whole:
+      return value.kind == K::integer;
+    case MachineKey::Kind::real:
+      return value.kind == K::integer || value.kind == K::floating;
+    case MachineKey::Kind::text_list:
+      return value.kind == K::array;
   }
-  return out;
+  return false;
+}
+
+const char* kind_wanted(MachineKey::Kind kind) {
+  switch (kind) {
+    case MachineKey::Kind::text:
+      return "a string in quotes";
+    case MachineKey::Kind::whole:
+      return "a whole number";
+    case MachineKey::Kind::real:
+      return "a number";
+    case MachineKey::Kind::text_list:
+      return "a list of strings, e.g. [\"3,4\", \"7,1\"]";
+  }
+  return "";
 }
 
 std::string format_double(double value) {
@@ -79,34 +54,53 @@ std::string format_double(double value) {
   return text;
 }
 
-// CLI11 names options "--tiles_x"; in a file the key is "tiles_x".
-std::string without_dashes(std::string text) {
-  for (auto at = text.find("--"); at != std::string::npos; at = text.find("--", at))
-    text.erase(at, 2);
-  return text;
+}  // namespace
+
+namespace {
+
+MachineOverrides overrides_from(const config::Value& table) {
+  MachineOverrides overrides;
+  for (const config::Entry& entry : table.entries) {
+    if (entry.value.kind == config::Value::Kind::table)
+      user_error(str(entry.where.str(), ": sections such as [", entry.key,
+                     "] are not supported in a machine file: write every key at top level"));
+    const MachineKey* key = nullptr;
+    for (const MachineKey& candidate : machine_keys())
+      if (candidate.name == entry.key) key = &candidate;
+    if (key == nullptr) {
+      std::string valid;
+      for (const std::string& name : machine_file_keys())
+        valid += (valid.empty() ? "" : ", ") + name;
+      user_error(str(entry.where.str(), ": unknown key '", entry.key, "': valid keys are ", valid));
+    }
+    if (!kind_fits(key->kind, entry.value))
+      user_error(str(entry.where.str(), ": ", entry.key, " takes ", kind_wanted(key->kind),
+                     ", not ", config::kind_name(entry.value.kind)));
+    std::vector<std::string> values;
+    if (entry.value.kind == config::Value::Kind::array) {
+      for (const config::Value& item : entry.value.items) {
+        if (item.kind != config::Value::Kind::string)
+          user_error(str(item.where.str(), ": ", entry.key, " takes ", kind_wanted(key->kind)));
+        values.push_back(item.text);
+      }
+    } else {
+      values.push_back(entry.value.text);
+    }
+    key->set(overrides, values, str(entry.where.str(), ": ", entry.key));
+  }
+  return overrides;
 }
 
 }  // namespace
 
 MachineOverrides read_machine_overrides(std::istream& toml, std::string_view source) {
-  std::istringstream normalised(normalise_toml(toml, source));
-  MachineOverrides overrides;
-  CLI::App app{"dojo machine file"};
-  add_machine_keys(app, overrides, KeyStyle::toml);
-  app.allow_config_extras(CLI::config_extras_mode::capture);
-  app.allow_extras(true);
-  try {
-    app.parse_from_stream(normalised);
-  } catch (const CLI::Error& e) {
-    user_error(str(source, ": ", without_dashes(e.what())));
-  }
-  std::vector<std::string> unknown = app.remaining();
-  if (!unknown.empty()) {
-    std::string valid;
-    for (const std::string& key : machine_file_keys()) valid += (valid.empty() ? "" : ", ") + key;
-    user_error(str(source, ": unknown key '", unknown.front(), "': valid keys are ", valid));
-  }
-  return overrides;
+  std::ostringstream text;
+  text << toml.rdbuf();
+  return overrides_from(config::read_toml_text(text.str(), source));
+}
+
+MachineOverrides read_machine_overrides_file(const std::string& path) {
+  return overrides_from(config::read_toml_file(path, "machine file"));
 }
 
 MachineSpec read_machine_spec(std::istream& toml, std::string_view source) {
@@ -115,10 +109,8 @@ MachineSpec read_machine_spec(std::istream& toml, std::string_view source) {
 }
 
 MachineSpec read_machine_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
-    user_error(str("cannot open machine file '", path, "': check the path given to --machine"));
-  return read_machine_spec(in, path);
+  MachineOverrides overrides = read_machine_overrides_file(path);
+  return apply_overrides(preset_spec(overrides.preset.value_or("tile")), overrides);
 }
 
 void write_machine_toml(const MachineSpec& spec, std::ostream& out) {

@@ -1,21 +1,20 @@
-// The table of machine keys: one registration serves TOML files (tiles_x) and flags (--tiles-x),
-// so the two cannot drift apart.
-#include <CLI/CLI.hpp>
+// The table of machine keys: one table serves TOML files (tiles_x) and flags (--tiles-x), so the
+// two cannot drift apart. Every number is checked against its domain here.
 #include <charconv>
 
 #include "dojo/common/error.hpp"
+#include "dojo/config/domain.hpp"
 #include "dojo/topology/machine_file.hpp"
 
 namespace dojo::topology {
 namespace {
 
-std::string option_name(std::string_view key, KeyStyle style) {
-  std::string name = "--" + std::string(key);
-  if (style == KeyStyle::flag)
-    for (char& c : name)
-      if (c == '_') c = '-';
-  return name;
-}
+// Domains: a grid side of tiles or chips, a bandwidth (bytes/s), a latency (s), a chip's FLOP/s.
+constexpr config::Domain<int> kTiles{1, 1024};
+constexpr config::Domain<int> kChips{1, 64};
+constexpr config::Domain<double> kBandwidth{0, 1e18, true, false};
+constexpr config::Domain<double> kLatency{0, 1};
+constexpr config::Domain<double> kFlops{0, 1e18, true, false};
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -29,14 +28,11 @@ bool parse_int(std::string_view text, int& value) {
   return error == std::errc() && end == text.data() + text.size();
 }
 
-template <typename T>
-void add_key(CLI::App& app, KeyStyle style, std::string_view key, std::optional<T>& target,
-             const std::string& help) {
-  app.add_option_function<T>(
-      option_name(key, style), [&target](const T& value) { target = value; }, help);
+const std::string& one(const std::vector<std::string>& values, std::string_view what) {
+  if (values.size() != 1) user_error(str(what, " takes one value, not ", values.size()));
+  return values.front();
 }
 
-// The keys, their names without prefix, and their help; bandwidths in bytes/s, latencies in s.
 struct LinkKeys {
   const char* key;
   const char* what;
@@ -54,6 +50,70 @@ constexpr LinkKeys kLinkKeys[] = {
     {"host", "the host's PCIe link to a DIP", &MachineOverrides::host_bandwidth_Bps,
      &MachineOverrides::host_latency_s},
 };
+
+template <typename T>
+MachineKey number_key(std::string name, std::string help, std::optional<T> MachineOverrides::*field,
+                      config::Domain<T> domain) {
+  const MachineKey::Kind kind =
+      std::is_integral_v<T> ? MachineKey::Kind::whole : MachineKey::Kind::real;
+  return MachineKey{std::move(name), str(help, " (", config::range_text(domain), ")"), kind,
+                    [field, domain](MachineOverrides& o, const std::vector<std::string>& values,
+                                    std::string_view what) {
+                      o.*field = config::checked<T>(what, one(values, what), domain);
+                    }};
+}
+
+MachineKey grid_key(std::string name, std::string help, std::optional<int> MachineOverrides::*x,
+                    std::optional<int> MachineOverrides::*y, config::Domain<int> domain) {
+  return MachineKey{std::move(name), std::move(help), MachineKey::Kind::text,
+                    [x, y, domain](MachineOverrides& o, const std::vector<std::string>& values,
+                                   std::string_view what) {
+                      auto [gx, gy] = parse_grid(one(values, what), what);
+                      o.*x = config::checked(what, std::to_string(gx), domain);
+                      o.*y = config::checked(what, std::to_string(gy), domain);
+                    }};
+}
+
+std::vector<MachineKey> make_keys() {
+  std::vector<MachineKey> keys;
+  keys.push_back({"preset",
+                  "machine preset to start from: tile, tray, cabinet or exapod (default tile)",
+                  MachineKey::Kind::text,
+                  [](MachineOverrides& o, const std::vector<std::string>& values,
+                     std::string_view what) { o.preset = one(values, what); }});
+  keys.push_back(grid_key("tiles", "tiles of the machine as TXxTY, e.g. 6x2",
+                          &MachineOverrides::tiles_x, &MachineOverrides::tiles_y, kTiles));
+  keys.push_back(number_key("tiles_x", "tiles along x", &MachineOverrides::tiles_x, kTiles));
+  keys.push_back(number_key("tiles_y", "tiles along y", &MachineOverrides::tiles_y, kTiles));
+  keys.push_back(grid_key("chips_per_tile", "chips of one tile as CXxCY (default 5x5)",
+                          &MachineOverrides::chips_x, &MachineOverrides::chips_y, kChips));
+  keys.push_back(number_key("chips_x", "chips per tile along x (default 5)",
+                            &MachineOverrides::chips_x, kChips));
+  keys.push_back(number_key("chips_y", "chips per tile along y (default 5)",
+                            &MachineOverrides::chips_y, kChips));
+  for (const LinkKeys& link : kLinkKeys) {
+    keys.push_back(number_key(std::string(link.key) + "_bandwidth",
+                              str("bandwidth of ", link.what, ", bytes/s per direction"),
+                              link.bandwidth, kBandwidth));
+    keys.push_back(number_key(std::string(link.key) + "_latency",
+                              str("latency of ", link.what, ", seconds per hop"), link.latency,
+                              kLatency));
+  }
+  keys.push_back(number_key("chip_flops", "FLOP/s of one chip (SimGrid host speed)",
+                            &MachineOverrides::chip_flops, kFlops));
+  keys.push_back(
+      {"dead",
+       "dead (harvested) chips as \"gx,gy\" global coordinates, several in one use "
+       "(--dead 3,4 7,1); \"\" for none",
+       MachineKey::Kind::text_list,
+       [](MachineOverrides& o, const std::vector<std::string>& values, std::string_view what) {
+         std::vector<Chip> dead;
+         for (const std::string& text : values)
+           if (!text.empty()) dead.push_back(parse_chip(text, what));  // "" = none
+         o.dead = std::move(dead);
+       }});
+  return keys;
+}
 
 }  // namespace
 
@@ -87,66 +147,15 @@ MachineSpec apply_overrides(MachineSpec spec, const MachineOverrides& o) {
   return spec;
 }
 
-void add_machine_keys(CLI::App& app, MachineOverrides& o, KeyStyle style) {
-  add_key(app, style, "preset", o.preset,
-          "machine preset to start from: tile, tray, cabinet or exapod (default tile)");
-  // Grid keys raise CLI::ValidationError so CLI11 reports them like any other bad flag.
-  app.add_option_function<std::string>(
-      option_name("tiles", style),
-      [&o](const std::string& text) {
-        try {
-          std::tie(o.tiles_x, o.tiles_y) = parse_grid(text, "tiles");
-        } catch (const dojo::Error& e) {
-          throw CLI::ValidationError(e.message());
-        }
-      },
-      "tiles of the machine as TXxTY, e.g. 6x2");
-  add_key(app, style, "tiles_x", o.tiles_x, "tiles along x");
-  add_key(app, style, "tiles_y", o.tiles_y, "tiles along y");
-  app.add_option_function<std::string>(
-      option_name("chips_per_tile", style),
-      [&o](const std::string& text) {
-        try {
-          std::tie(o.chips_x, o.chips_y) = parse_grid(text, "chips_per_tile");
-        } catch (const dojo::Error& e) {
-          throw CLI::ValidationError(e.message());
-        }
-      },
-      "chips of one tile as CXxCY (default 5x5)");
-  add_key(app, style, "chips_x", o.chips_x, "chips per tile along x (default 5)");
-  add_key(app, style, "chips_y", o.chips_y, "chips per tile along y (default 5)");
-  for (const LinkKeys& link : kLinkKeys) {
-    add_key(app, style, std::string(link.key) + "_bandwidth", o.*link.bandwidth,
-            str("bandwidth of ", link.what, ", bytes/s per direction"));
-    add_key(app, style, std::string(link.key) + "_latency", o.*link.latency,
-            str("latency of ", link.what, ", seconds per hop"));
-  }
-  add_key(app, style, "chip_flops", o.chip_flops, "FLOP/s of one chip (SimGrid host speed)");
-  app.add_option_function<std::vector<std::string>>(
-      option_name("dead", style),
-      [&o](const std::vector<std::string>& texts) {
-        std::vector<Chip> dead;
-        try {
-          for (const std::string& text : texts)
-            if (!text.empty()) dead.push_back(parse_chip(text, "dead"));  // "" = none
-        } catch (const dojo::Error& e) {
-          throw CLI::ValidationError(e.message());
-        }
-        o.dead = std::move(dead);
-      },
-      "dead (harvested) chips as \"gx,gy\" global coordinates; repeat for more, \"\" for none");
+const std::vector<MachineKey>& machine_keys() {
+  static const std::vector<MachineKey> keys = make_keys();
+  return keys;
 }
 
 std::vector<std::string> machine_file_keys() {
-  std::vector<std::string> keys{"preset",         "tiles",   "tiles_x", "tiles_y",
-                                "chips_per_tile", "chips_x", "chips_y"};
-  for (const LinkKeys& link : kLinkKeys) {
-    keys.push_back(std::string(link.key) + "_bandwidth");
-    keys.push_back(std::string(link.key) + "_latency");
-  }
-  keys.push_back("chip_flops");
-  keys.push_back("dead");
-  return keys;
+  std::vector<std::string> names;
+  for (const MachineKey& key : machine_keys()) names.push_back(key.name);
+  return names;
 }
 
 }  // namespace dojo::topology

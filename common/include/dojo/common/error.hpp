@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace dojo {
@@ -48,8 +49,13 @@ std::string str(Parts&&... parts) {
   return out.str();
 }
 
+// text made safe to print on one terminal line: control bytes (a garbage file's, a newline) are
+// written as \xNN or \n, and a run of more than 160 characters without a space (a very long
+// value) is cut to its first 120 with "... (N characters)".
+std::string printable(std::string_view text);
+
 // A user's mistake that every rank detects alike (options, config, layout). Name the fix in the
-// message.
+// message. The message is passed through printable(), so echoed input cannot garble the terminal.
 [[noreturn]] void user_error(std::string message,
                              std::source_location where = std::source_location::current());
 

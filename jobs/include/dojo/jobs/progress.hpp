@@ -37,6 +37,11 @@ class Progress {
   void json_line(const std::string& line);
 
   bool enabled_;
+  // Opened at the first record, so a run that fails before its first step leaves an earlier
+  // run's metrics as they were.
+  void open_metrics();
+  std::string metrics_path_;
+  std::int64_t resumed_after_ = 0;
   std::ofstream metrics_;
   std::int64_t total_steps_;
   double units_per_step_;

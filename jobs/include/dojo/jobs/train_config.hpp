@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dojo::jobs {
@@ -65,6 +66,7 @@ struct TrainConfig {
   double checkpoint_minutes = 0;      // minutes between checkpoints; 0 = off
   int keep = 3;                       // checkpoints kept
   std::string resume = "never";       // never, auto (newest valid in <out>/checkpoints) or a file
+  bool overwrite = false;  // --resume never although OUT holds checkpoints: start over anyway
 };
 
 // The output directory a run uses: --out, else runs/slurm-<SLURM_JOB_ID> inside a Slurm job (a
@@ -73,6 +75,11 @@ std::string output_directory(const TrainConfig& config);
 
 // Adds the options to the `train` subcommand, each with help text and its default.
 void add_train_options(CLI::App& command, TrainConfig& config);
+
+// Whether the option --name means anything for this configuration's model and optimizer (the
+// GPT's sizes do not apply to the MLP, AdamW's betas not to SGD); the resolved configuration that
+// is printed and saved lists only those.
+bool option_applies(const TrainConfig& config, std::string_view name);
 
 // A user error naming the field when a value is impossible (checks that need the data set, such
 // as the batch against the split's size, happen when the data is opened).

@@ -1,9 +1,11 @@
-// Machine keys shared by TOML machine files and command-line flags, read through CLI11's config
-// parser (no extra TOML dependency). A file holds top-level keys only, e.g.
+// Machine keys shared by TOML machine files and command-line flags (the CLI registers the same
+// table as --tiles-x, ...). Files are read by dojo::config (toml++). A file holds top-level keys
+// only, e.g.
 //   preset = "cabinet"   tiles = "3x2"   tile_edge_bandwidth = 1.5e12   dead = ["7,3", "12,0"]
-// Key order of precedence: preset, then the file's keys, then flags (machine_options.hpp).
+// Key order of precedence: preset, then the file's keys, then flags.
 #pragma once
 
+#include <functional>
 #include <istream>
 #include <optional>
 #include <ostream>
@@ -14,10 +16,6 @@
 
 #include "dojo/common/parse.hpp"
 #include "dojo/topology/machine.hpp"
-
-namespace CLI {
-class App;
-}
 
 namespace dojo::topology {
 
@@ -36,14 +34,19 @@ struct MachineOverrides {
 // spec with every key set in overrides replaced (the preset key is not applied here).
 MachineSpec apply_overrides(MachineSpec spec, const MachineOverrides& overrides);
 
-enum class KeyStyle {
-  toml,  // tiles_x, intra_tile_bandwidth: the keys of a machine file
-  flag   // --tiles-x, --intra-tile-bandwidth: the same keys as command-line flags
+// One key of a machine file (and flag of the CLI): its name, help, the TOML kind its value has,
+// and how its text sets the overrides. `set` checks the value's domain and raises a user error
+// naming `what` (the key or the flag) when it is outside.
+struct MachineKey {
+  enum class Kind { text, whole, real, text_list };
+  std::string name;  // file key, e.g. tiles_x; the flag is --tiles-x
+  std::string help;
+  Kind kind;
+  std::function<void(MachineOverrides&, const std::vector<std::string>& values,
+                     std::string_view what)>
+      set;
 };
-
-// Registers every machine key on app as an option that fills overrides when given.
-// overrides must outlive app's parse.
-void add_machine_keys(CLI::App& app, MachineOverrides& overrides, KeyStyle style);
+const std::vector<MachineKey>& machine_keys();
 
 // The keys of a TOML machine file, for messages and documentation.
 std::vector<std::string> machine_file_keys();
@@ -55,6 +58,7 @@ using ::dojo::parse_grid;
 
 // Reads the keys of a machine file; user_error names the source and the bad key or value.
 MachineOverrides read_machine_overrides(std::istream& toml, std::string_view source);
+MachineOverrides read_machine_overrides_file(const std::string& path);
 // The machine a file describes: its preset (default "tile"), then its keys.
 MachineSpec read_machine_spec(std::istream& toml, std::string_view source);
 MachineSpec read_machine_file(const std::string& path);

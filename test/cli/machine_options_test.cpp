@@ -1,5 +1,5 @@
 // Machine flags on a CLI11 app: presets, grids, dead chips, and a --machine file under the flags.
-#include "dojo/topology/machine_options.hpp"
+#include "machine_options.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +8,10 @@
 
 #include "topology_test_support.hpp"
 
-namespace dojo::topology {
+namespace dojo::cli {
 namespace {
+
+using namespace topology;
 
 using testing::user_error_message;
 
@@ -48,7 +50,7 @@ TEST(TopologyMachineOptions, PresetAndGridFlags) {
 
 TEST(TopologyMachineOptions, LinkAndDeadFlags) {
   MachineSpec spec = parse_flags({"--intra-tile-bandwidth", "2e12", "--tile-edge-latency", "3e-6",
-                                  "--host-bandwidth", "1.6e10", "--dead", "1,2", "--dead", "3,4"});
+                                  "--host-bandwidth", "1.6e10", "--dead", "1,2", "3,4"});
   EXPECT_DOUBLE_EQ(spec.intra_tile.bandwidth_Bps, 2e12);
   EXPECT_DOUBLE_EQ(spec.tile_edge.latency_s, 3e-6);
   EXPECT_DOUBLE_EQ(spec.host.bandwidth_Bps, 1.6e10);
@@ -73,13 +75,30 @@ TEST(TopologyMachineOptions, FlagsOverrideTheMachineFile) {
 TEST(TopologyMachineOptions, BadFlagsAreReported) {
   EXPECT_THROW(parse_flags({"--tiles", "3by2"}), CLI::ValidationError);
   EXPECT_THROW(parse_flags({"--dead", "3"}), CLI::ValidationError);
-  EXPECT_THROW(parse_flags({"--tiles-x", "two"}), CLI::ConversionError);
+  EXPECT_THROW(parse_flags({"--tiles-x", "two"}), CLI::ValidationError);
+  // Every number has its domain: no NaN, no overflow, no zero-sized grid.
+  for (std::vector<std::string> args : {std::vector<std::string>{"--tiles-x", "0"},
+                                        {"--tiles-x", "99999999999"},
+                                        {"--chip-flops", "nan"},
+                                        {"--dip-latency", "inf"},
+                                        {"--host-bandwidth", "-1"},
+                                        {"--tiles", "0x2"}})
+    EXPECT_THROW(parse_flags(args), CLI::ValidationError) << args[0] << " " << args[1];
+  try {
+    parse_flags({"--host-bandwidth", "nan"});
+    ADD_FAILURE() << "NaN accepted";
+  } catch (const CLI::ValidationError& e) {
+    EXPECT_NE(std::string(e.what()).find("--host-bandwidth: nan is not a finite number: give a "
+                                         "number above 0 and at most 1e+18"),
+              std::string::npos)
+        << e.what();
+  }
   std::string message = user_error_message([] { parse_flags({"--preset", "rack"}); });
   EXPECT_NE(message.find("unknown machine preset 'rack'"), std::string::npos) << message;
   message = user_error_message([] { parse_flags({"--machine", "/no/such.toml"}); });
   EXPECT_NE(message.find("/no/such.toml"), std::string::npos) << message;
-  message = user_error_message([] { Machine{parse_flags({"--tiles", "0x2"})}; });
-  EXPECT_NE(message.find("--tiles-x"), std::string::npos) << message;
+  message = user_error_message([] { parse_flags({"--machine", "/tmp"}); });
+  EXPECT_NE(message.find("machine file '/tmp' is a directory"), std::string::npos) << message;
 }
 
 TEST(TopologyMachineOptions, FlagsShowInHelp) {
@@ -93,4 +112,4 @@ TEST(TopologyMachineOptions, FlagsShowInHelp) {
 }
 
 }  // namespace
-}  // namespace dojo::topology
+}  // namespace dojo::cli
