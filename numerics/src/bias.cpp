@@ -1,0 +1,67 @@
+// Delayed scaling for CFloat: the largest magnitude of a tensor (amax), its recent history, and the
+// bias that keeps that magnitude representable.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <stdexcept>
+
+#include "dojo/numerics/cfloat.hpp"
+
+namespace dojo::numerics {
+
+float amax(const float* x, std::size_t n) {
+  // For non-negative floats the bit patterns order like the values, and every NaN pattern lies
+  // above +Inf's: the largest |bits|, capped at +Inf's, is the NaN-as-Inf amax.
+  std::uint32_t largest = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    largest = std::max(largest, std::bit_cast<std::uint32_t>(x[i]) & 0x7fffffffu);
+  return std::bit_cast<float>(std::min(largest, 0x7f800000u));
+}
+
+int choose_bias(Format format, float amax, int margin_binades) {
+  if (format == Format::ucfp16) return ucfp16_bias;
+  if (!has_bias(format)) return 0;
+  if (std::isnan(amax) || std::isinf(amax)) return min_bias;
+  const double needed = std::ldexp(static_cast<double>(std::fabs(amax)), margin_binades);
+  // max_finite halves with each step of the bias: take the largest that still holds `needed`.
+  for (int bias = max_bias; bias > min_bias; --bias)
+    if (max_finite({format, bias}) >= needed) return bias;
+  return min_bias;
+}
+
+AmaxHistory::AmaxHistory(int length) : length_(length) {
+  if (length < 1) throw std::invalid_argument("dojo::numerics::AmaxHistory: length must be >= 1");
+  ring_.assign(static_cast<std::size_t>(length), 0.0f);
+}
+
+void AmaxHistory::push(float value) {
+  if (std::isnan(value)) value = INFINITY;
+  ring_[next_] = std::fabs(value);
+  next_ = (next_ + 1) % ring_.size();
+  count_ = std::min(count_ + 1, ring_.size());
+}
+
+float AmaxHistory::max() const {
+  float m = 0.0f;
+  for (float v : values()) m = std::max(m, v);
+  return m;
+}
+
+std::vector<float> AmaxHistory::values() const {
+  std::vector<float> out;
+  out.reserve(count_);
+  const std::size_t start = (next_ + ring_.size() - count_) % ring_.size();
+  for (std::size_t i = 0; i < count_; ++i) out.push_back(ring_[(start + i) % ring_.size()]);
+  return out;
+}
+
+void AmaxHistory::restore(const std::vector<float>& values) {
+  ring_.assign(ring_.size(), 0.0f);
+  next_ = 0;
+  count_ = 0;
+  // Keep the newest length() values, oldest first, as push would have.
+  const std::size_t skip = values.size() > ring_.size() ? values.size() - ring_.size() : 0;
+  for (std::size_t i = skip; i < values.size(); ++i) push(values[i]);
+}
+
+}  // namespace dojo::numerics

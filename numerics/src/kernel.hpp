@@ -1,0 +1,343 @@
+// The conversion algorithm, written once over "lanes" of 32-bit unsigned integers: a scalar
+// std::uint32_t for the portable kernel, or a GCC vector of 8 (AVX2) or 16 (AVX-512) lanes. Each
+// kernel_*.cpp includes this file inside its own namespace (DOJO_NUMERICS_ISA_NS) and compiles it
+// with its ISA's flags, so no function compiled for one ISA can be merged into another's. Only
+// integer operations and exact float operations are used, so every ISA produces the same bits.
+//
+// Encoding works on the float's bit pattern u. A value whose target exponent is normal keeps u's
+// exponent and mantissa and drops the low 23 - M bits (a carry rounds into the exponent, as it
+// should); a value below the target's smallest normal is a denormal, 0.m x 2^(1 - bias): its 24-bit
+// significand is shifted right so that one unit is the denormal step. Rounding then looks at the
+// dropped bits `rem` (s of them): nearest-even rounds up above half and at half when the kept part
+// is odd; stochastic rounding adds s uniform random bits to rem and keeps the carry, so it rounds
+// up with probability rem / 2^s (exact when s <= 31; beyond, the fraction is truncated to 31 bits).
+#ifndef DOJO_NUMERICS_ISA_NS
+#error "define DOJO_NUMERICS_ISA_NS before including kernel.hpp"
+#endif
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "kernel_table.hpp"
+
+namespace dojo::numerics::detail::DOJO_NUMERICS_ISA_NS {
+namespace {
+
+// ScalarLanes / VectorLanes<W>: what the algorithm needs from a lane type. Masks are all-ones or
+// all-zero per lane.
+struct ScalarLanes {
+  static constexpr int width = 1;
+  using U = std::uint32_t;
+  static U mask(bool b) { return U(0) - U(b); }
+  static U iota() { return 0; }
+  static U to_float_bits_scaled(U integer, float scale) {
+    float f = static_cast<float>(static_cast<std::int32_t>(integer)) * scale;
+    U bits;
+    __builtin_memcpy(&bits, &f, sizeof bits);
+    return bits;
+  }
+  template <class T>
+  static U load(const T* p) {
+    return static_cast<U>(*p);
+  }
+  static U load_float_bits(const float* p) {
+    U bits;
+    __builtin_memcpy(&bits, p, sizeof bits);
+    return bits;
+  }
+  template <class T>
+  static void store(T* p, U v) {
+    *p = static_cast<T>(v);
+  }
+  static void store_float_bits(float* p, U v) { __builtin_memcpy(p, &v, sizeof v); }
+};
+
+// GCC vector types of 8 lanes (one AVX2 register of 32-bit lanes) and 16 (one AVX-512 register).
+// (vector_size cannot depend on a template parameter, hence one set of typedefs per width.)
+typedef std::uint32_t u32x8 __attribute__((vector_size(32)));
+typedef std::int32_t i32x8 __attribute__((vector_size(32)));
+typedef float f32x8 __attribute__((vector_size(32)));
+typedef std::uint16_t u16x8 __attribute__((vector_size(16)));
+typedef std::uint8_t u8x8 __attribute__((vector_size(8)));
+typedef std::uint32_t u32x16 __attribute__((vector_size(64)));
+typedef std::int32_t i32x16 __attribute__((vector_size(64)));
+typedef float f32x16 __attribute__((vector_size(64)));
+typedef std::uint16_t u16x16 __attribute__((vector_size(32)));
+typedef std::uint8_t u8x16 __attribute__((vector_size(16)));
+
+template <int W, class U_, class I_, class F_, class U16_, class U8_>
+struct VectorLanes {
+  static constexpr int width = W;
+  using U = U_;
+  using I = I_;
+  using F = F_;
+  using U16 = U16_;
+  using U8 = U8_;
+  template <class Cmp>
+  static U mask(Cmp c) {
+    return (U)c;
+  }
+  static U iota() {
+    U v{};
+    for (int l = 0; l < W; ++l) v[l] = static_cast<std::uint32_t>(l);
+    return v;
+  }
+  static U to_float_bits_scaled(U integer, float scale) {
+    F f = __builtin_convertvector((I)integer, F) * scale;
+    return (U)f;
+  }
+  template <class T>
+  static U load(const T* p) {
+    if constexpr (sizeof(T) == 1) {
+      U8 v;
+      __builtin_memcpy(&v, p, sizeof v);
+      return __builtin_convertvector(v, U);
+    } else {
+      static_assert(sizeof(T) == 2);
+      U16 v;
+      __builtin_memcpy(&v, p, sizeof v);
+      return __builtin_convertvector(v, U);
+    }
+  }
+  static U load_float_bits(const float* p) {
+    U v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
+  }
+  template <class T>
+  static void store(T* p, U v) {
+    if constexpr (sizeof(T) == 1) {
+      U8 narrow = __builtin_convertvector(v, U8);
+      __builtin_memcpy(p, &narrow, sizeof narrow);
+    } else {
+      static_assert(sizeof(T) == 2);
+      U16 narrow = __builtin_convertvector(v, U16);
+      __builtin_memcpy(p, &narrow, sizeof narrow);
+    }
+  }
+  static void store_float_bits(float* p, U v) { __builtin_memcpy(p, &v, sizeof v); }
+};
+
+using VectorLanes8 = VectorLanes<8, u32x8, i32x8, f32x8, u16x8, u8x8>;
+using VectorLanes16 = VectorLanes<16, u32x16, i32x16, f32x16, u16x16, u8x16>;
+
+// A layout's shape, known at compile time: exponent and mantissa bits, sign, IEEE-ness (bf16).
+template <int E, int M, bool Signed, bool Ieee>
+struct Shape {
+  static constexpr int exponent_bits = E;
+  static constexpr int mantissa_bits = M;
+  static constexpr bool is_signed = Signed;
+  static constexpr bool ieee = Ieee;
+};
+using Bf16 = Shape<8, 7, true, true>;
+using Cfp16 = Shape<5, 10, true, false>;
+using Ucfp16 = Shape<6, 10, false, false>;
+using Cfp8_143 = Shape<4, 3, true, false>;
+using Cfp8_152 = Shape<5, 2, true, false>;
+
+template <class L>
+struct Ops {
+  using U = typename L::U;
+  static U gt(U a, U b) { return L::mask(a > b); }
+  static U eq(U a, U b) { return L::mask(a == b); }
+  static U sel(U m, U a, U b) { return (a & m) | (b & ~m); }
+  static U min(U a, U b) { return sel(gt(a, b), b, a); }
+
+  // Two rounds of a 32-bit integer hash (lowbias32, C. Wellons); bijective in lo for fixed hi.
+  static U mix32(U x) {
+    x ^= x >> 16;
+    x *= 0x7feb352du;
+    x ^= x >> 15;
+    x *= 0x846ca68bu;
+    x ^= x >> 16;
+    return x;
+  }
+  // 32 uniform random bits per lane for logical indices base + lane.
+  static U random_bits(const RandomKey& key, std::uint64_t base) {
+    const std::uint32_t base_lo = static_cast<std::uint32_t>(base);
+    const std::uint32_t base_hi = static_cast<std::uint32_t>(base >> 32);
+    U lo = L::iota() + base_lo;
+    U hi = (U{} + base_hi) - gt(U{} + base_lo, lo);  // + 1 where lo wrapped around
+    return mix32(mix32(lo ^ key.k0) ^ hi ^ key.k1);
+  }
+
+  // Rounds x >> s (s in 1..31 per lane) to an integer, to nearest even or with random bits r.
+  template <bool Stochastic>
+  static U round_shift(U x, U s, U r) {
+    U q = x >> s;
+    U rem = x & (((U{} + 1u) << s) - 1u);
+    if constexpr (Stochastic) {
+      U rs = r >> (32u - s);
+      return q + ((rem + rs) >> s);
+    } else {
+      U half = (U{} + 1u) << (s - 1u);
+      U odd = U{} - (q & 1u);
+      U up = gt(rem, half) | (eq(rem, half) & odd);
+      return q - up;  // up is -1 (all ones) where rounding up
+    }
+  }
+
+  // float bits -> code (in the low bits of each lane).
+  template <class S, bool Stochastic>
+  static U encode(U u, U r, std::uint32_t bias) {
+    constexpr std::uint32_t E = S::exponent_bits;
+    constexpr std::uint32_t M = S::mantissa_bits;
+    const U abs = u & 0x7fffffffu;
+    const U nan = gt(abs, U{} + 0x7f800000u);
+    if constexpr (S::ieee) {
+      U rounded;
+      if constexpr (Stochastic)
+        rounded = (u + (r >> 16)) >> 16;
+      else
+        rounded = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
+      return sel(nan, (u >> 16) | 0x40u, rounded);  // NaN stays a (quiet) NaN
+    } else {
+      const U fe = abs >> 23;
+      const U fm = abs & 0x7fffffu;
+      const U normal = gt(fe, U{} + (127u - bias));
+      const U float_denormal = eq(fe, U{});
+      const U fe_eff = sel(float_denormal, U{} + 1u, fe);
+      const U significand = sel(float_denormal, fm, fm | 0x800000u);
+      // Denormal target: one unit is 2^(1 - bias - M); the significand's unit is 2^(fe_eff - 150).
+      const U sh = (U{} + (151u - M - bias)) - fe_eff;  // >= 24 - M where used
+      const U s_den = min(sh, U{} + 31u);
+      const U pre = min(sh - s_den, U{} + 31u);
+      const U x = sel(normal, abs, significand >> pre);
+      const U s = sel(normal, U{} + (23u - M), s_den);
+      U q = round_shift<Stochastic>(x, s, r);
+      U code = sel(normal, q - ((127u - bias) << M), q);
+      constexpr std::uint32_t max_code = (1u << (E + M)) - 1u;
+      code = sel(gt(code, U{} + max_code), U{} + max_code, code);  // overflow, Inf, NaN saturate
+      const U negative = (u >> 31) & ~nan;                         // NaN -> +max
+      if constexpr (S::is_signed)
+        return code | (negative << (E + M));
+      else
+        return sel(U{} - negative, U{}, code);  // unsigned: negatives clamp to 0
+    }
+  }
+
+  // code -> float bits.
+  template <class S>
+  static U decode(U c, std::uint32_t bias) {
+    constexpr std::uint32_t E = S::exponent_bits;
+    constexpr std::uint32_t M = S::mantissa_bits;
+    if constexpr (S::ieee) {
+      return c << 16;
+    } else {
+      U sign = U{};
+      if constexpr (S::is_signed) sign = ((c >> (E + M)) & 1u) << 31;
+      const U e = (c >> M) & ((1u << E) - 1u);
+      const U m = c & ((1u << M) - 1u);
+      const U normal_bits = ((e + (127u - bias)) << 23) | (m << (23u - M));
+      // 0.m x 2^(1 - bias) = m x 2^(1 - bias - M): exact in float (>= 2^-72, m < 2^10).
+      float step;
+      const std::uint32_t step_bits = (127u + 1u - bias - M) << 23;  // 2^(1 - bias - M)
+      __builtin_memcpy(&step, &step_bits, sizeof step);
+      const U denormal_bits = L::to_float_bits_scaled(m, step);
+      return sign | sel(eq(e, U{}), denormal_bits, normal_bits);
+    }
+  }
+};
+
+// Loops: whole vectors, then the tail padded into one vector (same code path, same bits).
+template <class L, class S, bool Stochastic, class Out>
+void encode_loop(const float* in, Out* out, std::size_t n, std::uint32_t bias, const RandomKey* key,
+                 std::uint64_t first) {
+  using U = typename L::U;
+  using O = Ops<L>;
+  constexpr std::size_t W = L::width;
+  auto one = [&](const float* src, Out* dst, std::uint64_t index) {
+    U u = L::load_float_bits(src);
+    U r{};
+    if constexpr (Stochastic) r = O::random_bits(*key, index);
+    U code = O::template encode<S, Stochastic>(u, r, bias);
+    if constexpr (std::is_same_v<Out, float>)
+      L::store_float_bits(dst, O::template decode<S>(code, bias));
+    else
+      L::store(dst, code);
+  };
+  std::size_t i = 0;
+  for (; i + W <= n; i += W) one(in + i, out + i, first + i);
+  if (i < n) {
+    float src[W] = {};
+    Out dst[W] = {};
+    for (std::size_t j = 0; i + j < n; ++j) src[j] = in[i + j];
+    one(src, dst, first + i);
+    for (std::size_t j = 0; i + j < n; ++j) out[i + j] = dst[j];
+  }
+}
+
+template <class L, class S, class In>
+void decode_loop(const In* in, float* out, std::size_t n, std::uint32_t bias) {
+  using U = typename L::U;
+  constexpr std::size_t W = L::width;
+  auto one = [&](const In* src, float* dst) {
+    U code = L::load(src);
+    L::store_float_bits(dst, Ops<L>::template decode<S>(code, bias));
+  };
+  std::size_t i = 0;
+  for (; i + W <= n; i += W) one(in + i, out + i);
+  if (i < n) {
+    In src[W] = {};
+    float dst[W] = {};
+    for (std::size_t j = 0; i + j < n; ++j) src[j] = in[i + j];
+    one(src, dst);
+    for (std::size_t j = 0; i + j < n; ++j) out[i + j] = dst[j];
+  }
+}
+
+// Dispatch on the layout and the rounding to the compile-time instantiations.
+template <class L, class Out>
+void encode_any(const float* in, Out* out, std::size_t n, Layout layout, int bias,
+                const RandomKey* key, std::uint64_t first) {
+  const auto b = static_cast<std::uint32_t>(bias);
+  auto go = [&]<class S>(S) {
+    if (key)
+      encode_loop<L, S, true>(in, out, n, b, key, first);
+    else
+      encode_loop<L, S, false>(in, out, n, b, key, first);
+  };
+  switch (layout) {
+    case Layout::bf16:
+      return go(Bf16{});
+    case Layout::cfp16:
+      return go(Cfp16{});
+    case Layout::ucfp16:
+      return go(Ucfp16{});
+    case Layout::cfp8_143:
+      return go(Cfp8_143{});
+    case Layout::cfp8_152:
+      return go(Cfp8_152{});
+  }
+}
+
+template <class L, class In>
+void decode_any(const In* in, float* out, std::size_t n, Layout layout, int bias) {
+  const auto b = static_cast<std::uint32_t>(bias);
+  switch (layout) {
+    case Layout::bf16:
+      return decode_loop<L, Bf16>(in, out, n, b);
+    case Layout::cfp16:
+      return decode_loop<L, Cfp16>(in, out, n, b);
+    case Layout::ucfp16:
+      return decode_loop<L, Ucfp16>(in, out, n, b);
+    case Layout::cfp8_143:
+      return decode_loop<L, Cfp8_143>(in, out, n, b);
+    case Layout::cfp8_152:
+      return decode_loop<L, Cfp8_152>(in, out, n, b);
+  }
+}
+
+template <class L>
+constexpr KernelTable make_table(const char* name) {
+  return KernelTable{name,
+                     &encode_any<L, std::uint8_t>,
+                     &encode_any<L, std::uint16_t>,
+                     &encode_any<L, float>,
+                     &decode_any<L, std::uint8_t>,
+                     &decode_any<L, std::uint16_t>};
+}
+
+}  // namespace
+}  // namespace dojo::numerics::detail::DOJO_NUMERICS_ISA_NS
