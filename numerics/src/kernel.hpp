@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 
 #include "kernel_table.hpp"
 
@@ -30,6 +31,11 @@ struct ScalarLanes {
   static constexpr int width = 1;
   using U = std::uint32_t;
   static U mask(bool b) { return U(0) - U(b); }
+  // a > b for lanes below 2^31 (signed compares are one instruction on AVX2; unsigned are three).
+  static U gt_small(U a, U b) {
+    return mask(static_cast<std::int32_t>(a) > static_cast<std::int32_t>(b));
+  }
+  static U select(U m, U a, U b) { return (a & m) | (b & ~m); }
   static U iota() { return 0; }
   static U to_float_bits_scaled(U integer, float scale) {
     float f = static_cast<float>(static_cast<std::int32_t>(integer)) * scale;
@@ -78,6 +84,8 @@ struct VectorLanes {
   static U mask(Cmp c) {
     return (U)c;
   }
+  static U gt_small(U a, U b) { return (U)((I)a > (I)b); }
+  static U select(U m, U a, U b) { return m ? a : b; }
   static U iota() {
     U v{};
     for (int l = 0; l < W; ++l) v[l] = static_cast<std::uint32_t>(l);
@@ -105,16 +113,24 @@ struct VectorLanes {
     __builtin_memcpy(&v, p, sizeof v);
     return v;
   }
+  // Narrowing keeps the low byte (or two) of each lane: a byte shuffle (x86 is little-endian),
+  // which compilers lower to vpshufb/vpermd on AVX2, where a conversion would go lane by lane.
   template <class T>
   static void store(T* p, U v) {
+    typedef std::uint8_t bytes __attribute__((vector_size(4 * W)));
+    typedef std::uint16_t halves __attribute__((vector_size(4 * W)));
     if constexpr (sizeof(T) == 1) {
-      U8 narrow = __builtin_convertvector(v, U8);
+      U8 narrow = shuffle<bytes, U8, 4>((bytes)v, std::make_integer_sequence<int, W>{});
       __builtin_memcpy(p, &narrow, sizeof narrow);
     } else {
       static_assert(sizeof(T) == 2);
-      U16 narrow = __builtin_convertvector(v, U16);
+      U16 narrow = shuffle<halves, U16, 2>((halves)v, std::make_integer_sequence<int, W>{});
       __builtin_memcpy(p, &narrow, sizeof narrow);
     }
+  }
+  template <class From, class To, int Step, int... Lane>
+  static To shuffle(From v, std::integer_sequence<int, Lane...>) {
+    return __builtin_shufflevector(v, v, (Lane * Step)...);
   }
   static void store_float_bits(float* p, U v) { __builtin_memcpy(p, &v, sizeof v); }
 };
@@ -139,9 +155,12 @@ using Cfp8_152 = Shape<5, 2, true, false>;
 template <class L>
 struct Ops {
   using U = typename L::U;
-  static U gt(U a, U b) { return L::mask(a > b); }
+  // Every lane compared with gt is below 2^31 (magnitudes, exponents, shifts, codes), so the
+  // cheaper signed compare is exact; ugt is for the one genuinely unsigned compare.
+  static U gt(U a, U b) { return L::gt_small(a, b); }
+  static U ugt(U a, U b) { return L::mask(a > b); }
   static U eq(U a, U b) { return L::mask(a == b); }
-  static U sel(U m, U a, U b) { return (a & m) | (b & ~m); }
+  static U sel(U m, U a, U b) { return L::select(m, a, b); }
   static U min(U a, U b) { return sel(gt(a, b), b, a); }
 
   // Two rounds of a 32-bit integer hash (lowbias32, C. Wellons); bijective in lo for fixed hi.
@@ -158,7 +177,7 @@ struct Ops {
     const std::uint32_t base_lo = static_cast<std::uint32_t>(base);
     const std::uint32_t base_hi = static_cast<std::uint32_t>(base >> 32);
     U lo = L::iota() + base_lo;
-    U hi = (U{} + base_hi) - gt(U{} + base_lo, lo);  // + 1 where lo wrapped around
+    U hi = (U{} + base_hi) - ugt(U{} + base_lo, lo);  // + 1 where lo wrapped around
     return mix32(mix32(lo ^ key.k0) ^ hi ^ key.k1);
   }
 
