@@ -212,23 +212,24 @@ struct Ops {
         rounded = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
       return sel(nan, (u >> 16) | 0x40u, rounded);  // NaN stays a (quiet) NaN
     } else {
+      // One path for normal and denormal targets. The significand (with its implicit 1) is shifted
+      // so that one unit is the target's step at this exponent: 2^(fe - 127 - M) for a normal
+      // target, 2^(1 - bias - M) for a denormal one (t caps the exponent at the smallest normal's).
+      // The code is then the rounded significand plus (target exponent - 1) << M; a carry out of
+      // the mantissa moves into the exponent, and out of the denormals into the smallest normal.
       const U fe = abs >> 23;
-      const U fm = abs & 0x7fffffu;
-      const U normal = gt(fe, U{} + (127u - bias));
       const U float_denormal = eq(fe, U{});
-      const U fe_eff = sel(float_denormal, U{} + 1u, fe);
-      const U significand = sel(float_denormal, fm, fm | 0x800000u);
-      // Denormal target: one unit is 2^(1 - bias - M); the significand's unit is 2^(fe_eff - 150).
-      const U sh = (U{} + (151u - M - bias)) - fe_eff;  // >= 24 - M where used
-      const U s_den = min(sh, U{} + 31u);
-      const U pre = min(sh - s_den, U{} + 31u);
-      const U x = sel(normal, abs, significand >> pre);
-      const U s = sel(normal, U{} + (23u - M), s_den);
-      U q = round_shift<Stochastic>(x, s, r);
-      U code = sel(normal, q - ((127u - bias) << M), q);
+      const U fe_eff = fe - float_denormal;  // a float denormal's exponent is that of field 1
+      const U significand = (abs & 0x7fffffu) | (~float_denormal & 0x800000u);
+      const U t = min(fe_eff, U{} + (128u - bias));
+      const U shift = (U{} + (151u - M - bias)) - t;  // 23 - M when the target is normal
+      const U s = min(shift, U{} + 31u);
+      const U pre = min(shift - s, U{} + 31u);  // far below the denormals: keep 31 bits of fraction
+      const U q = round_shift<Stochastic>(significand >> pre, s, r);
+      U code = q + ((fe_eff - t) << M);
       constexpr std::uint32_t max_code = (1u << (E + M)) - 1u;
-      code = sel(gt(code, U{} + max_code), U{} + max_code, code);  // overflow, Inf, NaN saturate
-      const U negative = (u >> 31) & ~nan;                         // NaN -> +max
+      code = min(code, U{} + max_code);     // overflow, Inf and NaN saturate
+      const U negative = (u >> 31) & ~nan;  // NaN -> +max
       if constexpr (S::is_signed)
         return code | (negative << (E + M));
       else
