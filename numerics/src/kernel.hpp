@@ -113,18 +113,27 @@ struct VectorLanes {
     __builtin_memcpy(&v, p, sizeof v);
     return v;
   }
-  // Narrowing keeps the low byte (or two) of each lane: a byte shuffle (x86 is little-endian),
-  // which compilers lower to vpshufb/vpermd on AVX2, where a conversion would go lane by lane.
+  // Narrowing keeps the low byte (or two) of each lane. AVX-512 has instructions for that
+  // (vpmovdb, vpmovdw), which a conversion maps to; AVX2 has none, and a conversion would go lane
+  // by lane, but a byte shuffle (x86 is little-endian) maps to vpshufb/vpermd.
   template <class T>
   static void store(T* p, U v) {
     typedef std::uint8_t bytes __attribute__((vector_size(4 * W)));
     typedef std::uint16_t halves __attribute__((vector_size(4 * W)));
     if constexpr (sizeof(T) == 1) {
-      U8 narrow = shuffle<bytes, U8, 4>((bytes)v, std::make_integer_sequence<int, W>{});
+      U8 narrow;
+      if constexpr (W >= 16)
+        narrow = __builtin_convertvector(v, U8);
+      else
+        narrow = shuffle<bytes, U8, 4>((bytes)v, std::make_integer_sequence<int, W>{});
       __builtin_memcpy(p, &narrow, sizeof narrow);
     } else {
       static_assert(sizeof(T) == 2);
-      U16 narrow = shuffle<halves, U16, 2>((halves)v, std::make_integer_sequence<int, W>{});
+      U16 narrow;
+      if constexpr (W >= 16)
+        narrow = __builtin_convertvector(v, U16);
+      else
+        narrow = shuffle<halves, U16, 2>((halves)v, std::make_integer_sequence<int, W>{});
       __builtin_memcpy(p, &narrow, sizeof narrow);
     }
   }
