@@ -93,6 +93,7 @@ KernelCost CostModel::kernel(const KernelWork& work) const {
   const ChipParameters& p = parameters_;
   const Efficiency& e = p.efficiency(work.kind);
   KernelCost cost;
+  cost.kind = work.kind;
   cost.flops = work.flops;
   cost.bytes_read = work.bytes_read;
   cost.bytes_written = work.bytes_written;
@@ -117,6 +118,15 @@ KernelCost CostModel::kernel(const KernelWork& work) const {
   }
   cost.seconds = p.kernel_overhead_seconds + longest;
   return cost;
+}
+
+void CostTotals::add(const KernelCost& cost) {
+  seconds += cost.seconds;
+  flops += cost.flops;
+  bytes += cost.bytes_read + cost.bytes_written;
+  ++kernels;
+  seconds_by_class[static_cast<int>(cost.kind)] += cost.seconds;
+  ++bound_by[static_cast<int>(cost.bound)];
 }
 
 KernelCost CostModel::gemm(std::int64_t m, std::int64_t n, std::int64_t k,

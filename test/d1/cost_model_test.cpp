@@ -146,6 +146,24 @@ TEST(D1CostModel, OptimizerReductionAndConversionCountTheirBytes) {
   EXPECT_GT(stochastic.flops, nearest.flops);
 }
 
+TEST(D1CostModel, TotalsAddKernelsByClassAndBound) {
+  const CostModel model;
+  const KernelCost g = model.gemm(1024, 1024, 1024);
+  const KernelCost e = model.elementwise(1 << 20, 2, 1, Format::bf16, 0);
+  const KernelCost o = model.optimizer_update(1 << 20, Format::fp32);
+  CostTotals totals;
+  for (const KernelCost& c : {g, e, e, o}) totals.add(c);
+  EXPECT_EQ(totals.kernels, 4);
+  EXPECT_DOUBLE_EQ(totals.seconds, g.seconds + 2 * e.seconds + o.seconds);
+  EXPECT_DOUBLE_EQ(totals.seconds_of(KernelClass::gemm), g.seconds);
+  EXPECT_DOUBLE_EQ(totals.seconds_of(KernelClass::elementwise), 2 * e.seconds);
+  EXPECT_DOUBLE_EQ(totals.seconds_of(KernelClass::optimizer), o.seconds);
+  EXPECT_DOUBLE_EQ(totals.seconds_of(KernelClass::reduction), 0.0);
+  EXPECT_DOUBLE_EQ(totals.flops, g.flops + 2 * e.flops + o.flops);
+  EXPECT_EQ(totals.bound_by[static_cast<int>(Bound::sram)], 2);  // the two copies
+  EXPECT_EQ(g.kind, KernelClass::gemm);
+}
+
 TEST(D1CostModel, NonsenseIsRefused) {
   ChipParameters p;
   p.gemm.compute = 0;

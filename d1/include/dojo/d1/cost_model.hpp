@@ -48,6 +48,7 @@ enum class Bound { compute, sram, mesh };
 std::string_view bound_name(Bound bound);
 
 struct KernelCost {
+  KernelClass kind = KernelClass::elementwise;
   double seconds = 0;          // overhead + the largest of the three times below
   double compute_seconds = 0;  // flops / (peak x efficiency)
   double sram_seconds = 0;     // max(loads / load bandwidth, stores / store bandwidth), whole chip
@@ -57,6 +58,19 @@ struct KernelCost {
   double bytes_written = 0;
   double mesh_bytes_per_node = 0;
   Bound bound = Bound::compute;
+};
+
+// Kernel costs added up, e.g. over one phase of a training step (forward, backward, optimizer).
+struct CostTotals {
+  double seconds = 0;
+  double flops = 0;
+  double bytes = 0;  // read + written
+  int kernels = 0;
+  double seconds_by_class[5] = {};  // indexed by KernelClass
+  int bound_by[3] = {};             // kernels bound by compute, sram, mesh (Bound)
+
+  void add(const KernelCost& cost);
+  double seconds_of(KernelClass kind) const { return seconds_by_class[static_cast<int>(kind)]; }
 };
 
 // The formats of a GEMM C (m x n) = A (m x k) B (k x n): operands as rounded for the matrix unit,
