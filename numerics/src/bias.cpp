@@ -6,15 +6,14 @@
 #include <stdexcept>
 
 #include "dojo/numerics/cfloat.hpp"
+#include "isa.hpp"
 
 namespace dojo::numerics {
 
 float amax(const float* x, std::size_t n) {
-  // For non-negative floats the bit patterns order like the values, and every NaN pattern lies
-  // above +Inf's: the largest |bits|, capped at +Inf's, is the NaN-as-Inf amax.
-  std::uint32_t largest = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    largest = std::max(largest, std::bit_cast<std::uint32_t>(x[i]) & 0x7fffffffu);
+  if (n > 0 && !x) throw std::invalid_argument("dojo::numerics::amax: null buffer");
+  // Every NaN pattern lies above +Inf's: capping the largest |bits| there counts NaN as Inf.
+  const std::uint32_t largest = detail::active_kernels().largest_magnitude_bits(x, n);
   return std::bit_cast<float>(std::min(largest, 0x7f800000u));
 }
 

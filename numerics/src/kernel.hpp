@@ -358,6 +358,34 @@ void decode_any(const In* in, float* out, std::size_t n, Layout layout, int bias
   }
 }
 
+// For non-negative floats the bit patterns order like the values (and every NaN above +Inf), and
+// they are below 2^31, so a signed integer maximum over |x|'s bits finds the largest magnitude.
+template <class L>
+std::uint32_t largest_magnitude_bits(const float* in, std::size_t n) {
+  using U = typename L::U;
+  using O = Ops<L>;
+  constexpr std::size_t W = L::width;
+  U largest{};
+  std::size_t i = 0;
+  for (; i + W <= n; i += W) {
+    const U a = L::load_float_bits(in + i) & 0x7fffffffu;
+    largest = O::sel(O::gt(a, largest), a, largest);
+  }
+  std::uint32_t result = 0;
+  if constexpr (W == 1) {
+    result = largest;
+  } else {
+    for (std::size_t l = 0; l < W; ++l) result = result > largest[l] ? result : largest[l];
+  }
+  for (; i < n; ++i) {
+    std::uint32_t bits;
+    __builtin_memcpy(&bits, in + i, sizeof bits);
+    bits &= 0x7fffffffu;
+    result = result > bits ? result : bits;
+  }
+  return result;
+}
+
 template <class L>
 constexpr KernelTable make_table(const char* name) {
   return KernelTable{name,
@@ -365,7 +393,8 @@ constexpr KernelTable make_table(const char* name) {
                      &encode_any<L, std::uint16_t>,
                      &encode_any<L, float>,
                      &decode_any<L, std::uint8_t>,
-                     &decode_any<L, std::uint16_t>};
+                     &decode_any<L, std::uint16_t>,
+                     &largest_magnitude_bits<L>};
 }
 
 }  // namespace

@@ -28,6 +28,8 @@ struct KernelTable {
                      const RandomKey* key, std::uint64_t first);
   void (*decode8)(const std::uint8_t* in, float* out, std::size_t n, Layout layout, int bias);
   void (*decode16)(const std::uint16_t* in, float* out, std::size_t n, Layout layout, int bias);
+  // The largest |x| as float bits (0x7fffffff-masked), NaN patterns included (the caller caps).
+  std::uint32_t (*largest_magnitude_bits)(const float* in, std::size_t n);
 };
 
 extern const KernelTable portable_kernels;

@@ -142,6 +142,32 @@ TEST(NumericsIsa, EveryIsaMatchesPortableBitForBit) {
   EXPECT_GT(compared, 0u);
 }
 
+TEST(NumericsIsa, AmaxAgreesOnEveryIsa) {
+  IsaGuard guard;
+  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{15}, std::size_t{40003}}) {
+    std::vector<float> x = inputs(n, 7);
+    // Without NaN and Inf (which saturate to Inf), the largest finite magnitude wins.
+    std::vector<float> finite;
+    for (float v : x)
+      if (std::isfinite(v)) finite.push_back(v);
+    float expected_finite = 0;
+    for (float v : finite) expected_finite = std::max(expected_finite, std::fabs(v));
+    for (std::string_view isa : available_isas()) {
+      ASSERT_TRUE(set_isa(isa));
+      EXPECT_EQ(amax(finite.data(), finite.size()), expected_finite) << isa << " n " << n;
+      if (n > 18) {
+        EXPECT_EQ(amax(x.data(), x.size()), INFINITY) << isa << " n " << n;  // has NaN
+      }
+      // A NaN in the tail (past the last whole vector) is found too.
+      std::vector<float> tail = finite;
+      if (!tail.empty()) {
+        tail.back() = std::numeric_limits<float>::quiet_NaN();
+        EXPECT_EQ(amax(tail.data(), tail.size()), INFINITY) << isa << " n " << n;
+      }
+    }
+  }
+}
+
 TEST(NumericsIsa, RoundTripInPlaceEqualsOutOfPlace) {
   const std::vector<float> x = inputs(1001, 3);
   const StochasticKey key{1, 1, 1};
