@@ -2,6 +2,7 @@
 // rounding's key and hands plain work to the kernels of the active ISA.
 #include "dojo/numerics/cfloat.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -227,6 +228,50 @@ void decode16(const std::uint16_t* codes, float* out, std::size_t n, FormatSpec 
     throw std::invalid_argument("dojo::numerics::decode16: " +
                                 std::string(format_name(spec.format)) + " has no 16-bit codes");
   detail::active_kernels().decode16(codes, out, n, layout_of(spec.format), effective_bias(spec));
+}
+
+void convert(const void* in, FormatSpec from, void* out, FormatSpec to, std::size_t n,
+             Rounding rounding, const StochasticKey* key, std::uint64_t first_logical_index) {
+  require_pointers(in, out, n);
+  (void)effective_bias(from);
+  (void)effective_bias(to);
+  if (rounding == Rounding::stochastic && !key)
+    throw std::invalid_argument("dojo::numerics: stochastic rounding needs a StochasticKey");
+  const std::size_t in_size = bytes_per_element(from.format);
+  const std::size_t out_size = bytes_per_element(to.format);
+  const auto* src = static_cast<const std::uint8_t*>(in);
+  auto* dst = static_cast<std::uint8_t*>(out);
+  // Blocks small enough for the stack and the L1 cache: decode to FP32 (exact), then encode.
+  constexpr std::size_t block = 1024;
+  float values[block];
+  for (std::size_t i = 0; i < n; i += block) {
+    const std::size_t m = std::min(block, n - i);
+    const float* x = values;
+    switch (in_size) {
+      case 4:
+        x = reinterpret_cast<const float*>(src + i * 4);
+        break;
+      case 2:
+        decode16(reinterpret_cast<const std::uint16_t*>(src + i * 2), values, m, from);
+        break;
+      default:
+        decode8(src + i, values, m, from);
+        break;
+    }
+    const std::uint64_t first = first_logical_index + i;
+    switch (out_size) {
+      case 4:
+        if (reinterpret_cast<const void*>(x) != dst + i * 4)
+          std::memmove(dst + i * 4, x, m * sizeof(float));
+        break;
+      case 2:
+        encode16(x, reinterpret_cast<std::uint16_t*>(dst + i * 2), m, to, rounding, key, first);
+        break;
+      default:
+        encode8(x, dst + i, m, to, rounding, key, first);
+        break;
+    }
+  }
 }
 
 }  // namespace dojo::numerics

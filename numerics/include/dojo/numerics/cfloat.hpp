@@ -74,6 +74,14 @@ void encode16(const float* in, std::uint16_t* codes, std::size_t n, FormatSpec s
               Rounding rounding, const StochasticKey* key, std::uint64_t first_logical_index = 0);
 void decode16(const std::uint16_t* codes, float* out, std::size_t n, FormatSpec spec);
 
+// Any format to any other: n elements of `from` (float, 16-bit or 8-bit codes as the format has) to
+// `to`, with one rounding (decoding is exact, so BF16 -> CFloat8 rounds as FP32 -> CFloat8 of the
+// same values). in and out may not overlap unless they are the same buffer with the same element
+// size. key as for round_trip (random bits follow the logical index first_logical_index + i).
+void convert(const void* in, FormatSpec from, void* out, FormatSpec to, std::size_t n,
+             Rounding rounding, const StochasticKey* key = nullptr,
+             std::uint64_t first_logical_index = 0);
+
 // Bias from a tensor's recent largest magnitude (delayed scaling): the largest bias whose
 // max_finite is >= amax * 2^margin_binades, so amax is not clipped; clamped to 0..63. amax 0 gives
 // 63; NaN or Inf gives 0. Formats without a per-tensor bias return their fixed one (ucfp16: 31;
