@@ -8,6 +8,7 @@
 #include <functional>
 #include <iostream>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "commands.hpp"
@@ -73,6 +74,11 @@ class BenchConvertCommand final : public Command {
     if (context.runtime.size() != 1)
       user_error(str("dojo bench convert measures one core of one rank, but the job has ",
                      context.runtime.size(), " ranks: run it without a launcher or with -n 1"));
+    try {
+      (void)numerics::active_isa();  // reads DOJO_NUMERICS_ISA: a bad value is the user's mistake
+    } catch (const std::invalid_argument& e) {
+      user_error(e.what());
+    }
     const numerics::FormatSpec spec{*numerics::parse_format(options_.format), options_.bias};
     std::vector<std::string> isas = options_.isas;
     if (isas.empty())
