@@ -4,13 +4,13 @@
 // with its ISA's flags, so no function compiled for one ISA can be merged into another's. Only
 // integer operations and exact float operations are used, so every ISA produces the same bits.
 //
-// Encoding works on the float's bit pattern u. A value whose target exponent is normal keeps u's
-// exponent and mantissa and drops the low 23 - M bits (a carry rounds into the exponent, as it
-// should); a value below the target's smallest normal is a denormal, 0.m x 2^(1 - bias): its 24-bit
-// significand is shifted right so that one unit is the denormal step. Rounding then looks at the
-// dropped bits `rem` (s of them): nearest-even rounds up above half and at half when the kept part
-// is odd; stochastic rounding adds s uniform random bits to rem and keeps the carry, so it rounds
-// up with probability rem / 2^s (exact when s <= 31; beyond, the fraction is truncated to 31 bits).
+// Encoding works on the float's bit pattern u: its 24-bit significand is shifted right so that one
+// unit is the target's step at that exponent (the normal step, or below the smallest normal the
+// denormal step of 0.m x 2^(1 - bias)), rounded, and the target exponent added on top. Rounding
+// looks at the s dropped bits `rem`: nearest-even rounds up above half and at half when the kept
+// part is odd; stochastic rounding adds s uniform random bits to rem and keeps the carry, so it
+// rounds up with probability rem / 2^s (exact when s <= 31; beyond, the fraction is truncated to
+// 31 bits).
 #ifndef DOJO_NUMERICS_ISA_NS
 #error "define DOJO_NUMERICS_ISA_NS before including kernel.hpp"
 #endif
@@ -36,6 +36,7 @@ struct ScalarLanes {
     return mask(static_cast<std::int32_t>(a) > static_cast<std::int32_t>(b));
   }
   static U select(U m, U a, U b) { return (a & m) | (b & ~m); }
+  static U min(U a, U b) { return a < b ? a : b; }
   static U iota() { return 0; }
   static U to_float_bits_scaled(U integer, float scale) {
     float f = static_cast<float>(static_cast<std::int32_t>(integer)) * scale;
@@ -86,6 +87,7 @@ struct VectorLanes {
   }
   static U gt_small(U a, U b) { return (U)((I)a > (I)b); }
   static U select(U m, U a, U b) { return m ? a : b; }
+  static U min(U a, U b) { return a < b ? a : b; }  // vpminud
   static U iota() {
     U v{};
     for (int l = 0; l < W; ++l) v[l] = static_cast<std::uint32_t>(l);
@@ -170,7 +172,7 @@ struct Ops {
   static U ugt(U a, U b) { return L::mask(a > b); }
   static U eq(U a, U b) { return L::mask(a == b); }
   static U sel(U m, U a, U b) { return L::select(m, a, b); }
-  static U min(U a, U b) { return sel(gt(a, b), b, a); }
+  static U min(U a, U b) { return L::min(a, b); }
 
   // Two rounds of a 32-bit integer hash (lowbias32, C. Wellons); bijective in lo for fixed hi.
   static U mix32(U x) {
@@ -190,36 +192,35 @@ struct Ops {
     return mix32(mix32(lo ^ key.k0) ^ hi ^ key.k1);
   }
 
-  // Rounds x >> s (s in 1..31 per lane) to an integer, to nearest even or with random bits r.
+  // Rounds x >> s (s in 1..31 per lane) to an integer, to nearest even or with random bits r, by
+  // adding an increment below the kept bits and truncating: nearest-even adds half a unit less one,
+  // plus one when the kept part is odd (so exactly half rounds up only to an even result);
+  // stochastic adds s uniform random bits. x < 2^25, so the sum cannot overflow.
   template <bool Stochastic>
   static U round_shift(U x, U s, U r) {
-    U q = x >> s;
-    U rem = x & (((U{} + 1u) << s) - 1u);
     if constexpr (Stochastic) {
-      U rs = r >> (32u - s);
-      return q + ((rem + rs) >> s);
+      return (x + (r >> (32u - s))) >> s;
     } else {
-      U half = (U{} + 1u) << (s - 1u);
-      U odd = U{} - (q & 1u);
-      U up = gt(rem, half) | (eq(rem, half) & odd);
-      return q - up;  // up is -1 (all ones) where rounding up
+      const U half_less_one = ((U{} + 1u) << (s - 1u)) - 1u;
+      return (x + half_less_one + ((x >> s) & 1u)) >> s;
     }
   }
 
-  // float bits -> code (in the low bits of each lane).
+  // float bits -> code (in the low bits of each lane). Masks are avoided where arithmetic does
+  // (a top bit shifted down is a 0/1 flag), which keeps AVX-512 off the mask registers.
   template <class S, bool Stochastic>
   static U encode(U u, U r, std::uint32_t bias) {
     constexpr std::uint32_t E = S::exponent_bits;
     constexpr std::uint32_t M = S::mantissa_bits;
     const U abs = u & 0x7fffffffu;
-    const U nan = gt(abs, U{} + 0x7f800000u);
+    const U nan = ((U{} + 0x7f800000u) - abs) >> 31;  // 1 for NaN: abs above +Inf's bits
     if constexpr (S::ieee) {
       U rounded;
       if constexpr (Stochastic)
         rounded = (u + (r >> 16)) >> 16;
       else
         rounded = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
-      return sel(nan, (u >> 16) | 0x40u, rounded);  // NaN stays a (quiet) NaN
+      return sel(U{} - nan, (u >> 16) | 0x40u, rounded);  // NaN stays a (quiet) NaN
     } else {
       // One path for normal and denormal targets. The significand (with its implicit 1) is shifted
       // so that one unit is the target's step at this exponent: 2^(fe - 127 - M) for a normal
@@ -227,9 +228,9 @@ struct Ops {
       // The code is then the rounded significand plus (target exponent - 1) << M; a carry out of
       // the mantissa moves into the exponent, and out of the denormals into the smallest normal.
       const U fe = abs >> 23;
-      const U float_denormal = eq(fe, U{});
-      const U fe_eff = fe - float_denormal;  // a float denormal's exponent is that of field 1
-      const U significand = (abs & 0x7fffffu) | (~float_denormal & 0x800000u);
+      const U nonzero_exponent = (U{} - fe) >> 31;    // 0 for float denormals and zero
+      const U fe_eff = fe + (nonzero_exponent ^ 1u);  // a float denormal's exponent is field 1's
+      const U significand = (abs & 0x7fffffu) | (nonzero_exponent << 23);
       const U t = min(fe_eff, U{} + (128u - bias));
       const U shift = (U{} + (151u - M - bias)) - t;  // 23 - M when the target is normal
       const U s = min(shift, U{} + 31u);
@@ -237,12 +238,12 @@ struct Ops {
       const U q = round_shift<Stochastic>(significand >> pre, s, r);
       U code = q + ((fe_eff - t) << M);
       constexpr std::uint32_t max_code = (1u << (E + M)) - 1u;
-      code = min(code, U{} + max_code);     // overflow, Inf and NaN saturate
-      const U negative = (u >> 31) & ~nan;  // NaN -> +max
+      code = min(code, U{} + max_code);           // overflow, Inf and NaN saturate
+      const U negative = (u >> 31) & (nan ^ 1u);  // NaN -> +max
       if constexpr (S::is_signed)
         return code | (negative << (E + M));
       else
-        return sel(U{} - negative, U{}, code);  // unsigned: negatives clamp to 0
+        return code & (negative - 1u);  // unsigned: negatives clamp to 0
     }
   }
 
