@@ -38,7 +38,10 @@ struct ScalarLanes {
   static U select(U m, U a, U b) { return (a & m) | (b & ~m); }
   static U min(U a, U b) { return a < b ? a : b; }
   static U iota() { return 0; }
-  static U to_float_bits_scaled(U integer, float scale) {
+  // The bits of float(integer) x the float whose bits are scale_bits.
+  static U to_float_bits_scaled(U integer, U scale_bits) {
+    float scale;
+    __builtin_memcpy(&scale, &scale_bits, sizeof scale);
     float f = static_cast<float>(static_cast<std::int32_t>(integer)) * scale;
     U bits;
     __builtin_memcpy(&bits, &f, sizeof bits);
@@ -93,8 +96,8 @@ struct VectorLanes {
     for (int l = 0; l < W; ++l) v[l] = static_cast<std::uint32_t>(l);
     return v;
   }
-  static U to_float_bits_scaled(U integer, float scale) {
-    F f = __builtin_convertvector((I)integer, F) * scale;
+  static U to_float_bits_scaled(U integer, U scale_bits) {
+    F f = __builtin_convertvector((I)integer, F) * (F)scale_bits;
     return (U)f;
   }
   template <class T>
@@ -259,13 +262,14 @@ struct Ops {
       if constexpr (S::is_signed) sign = ((c >> (E + M)) & 1u) << 31;
       const U e = (c >> M) & ((1u << E) - 1u);
       const U m = c & ((1u << M) - 1u);
-      const U normal_bits = ((e + (127u - bias)) << 23) | (m << (23u - M));
-      // 0.m x 2^(1 - bias) = m x 2^(1 - bias - M): exact in float (>= 2^-72, m < 2^10).
-      float step;
-      const std::uint32_t step_bits = (127u + 1u - bias - M) << 23;  // 2^(1 - bias - M)
-      __builtin_memcpy(&step, &step_bits, sizeof step);
-      const U denormal_bits = L::to_float_bits_scaled(m, step);
-      return sign | sel(eq(e, U{}), denormal_bits, normal_bits);
+      // Normal or denormal alike: significand x 2^(exponent - bias - M), with the implicit 1 and
+      // exponent 1 for field 0 (IEEE-style denormals). The integer (< 2^11) and the power of two
+      // (2^-72 .. 2^29) are exact floats, and so is their product, whatever the ISA.
+      const U nonzero_field = (U{} - e) >> 31;
+      const U significand = m | (nonzero_field << M);
+      const U exponent = e + (nonzero_field ^ 1u);
+      const U scale_bits = (exponent + (127u - bias - M)) << 23;
+      return sign | L::to_float_bits_scaled(significand, scale_bits);
     }
   }
 };
