@@ -17,6 +17,36 @@ float amax(const float* x, std::size_t n) {
   return std::bit_cast<float>(std::min(largest, 0x7f800000u));
 }
 
+FormatEvents count_events(const float* x, std::size_t n, FormatSpec spec) {
+  if (n > 0 && !x) throw std::invalid_argument("dojo::numerics::count_events: null buffer");
+  FormatEvents events;
+  if (spec.format == Format::fp32) {
+    for (std::size_t i = 0; i < n; ++i) events.invalid += std::isnan(x[i]);
+    return events;
+  }
+  // Every threshold is a power of two or a short-mantissa value: exact in float.
+  const auto largest = static_cast<float>(max_finite(spec));
+  const auto half_smallest = static_cast<float>(min_positive(spec) / 2);
+  const auto smallest_normal = static_cast<float>(min_normal(spec));
+  const bool unsigned_format = spec.format == Format::ucfp16;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float v = x[i];
+    const float a = std::fabs(v);
+    if (std::isnan(v)) {
+      ++events.invalid;
+      continue;
+    }
+    if (unsigned_format && v < 0) {
+      ++events.negative;
+      continue;
+    }
+    events.overflow += a > largest;
+    events.underflow += a != 0 && a <= half_smallest;
+    events.denormal += a > half_smallest && a < smallest_normal;
+  }
+  return events;
+}
+
 int choose_bias(Format format, float amax, int margin_binades) {
   if (format == Format::ucfp16) return ucfp16_bias;
   if (!has_bias(format)) return 0;

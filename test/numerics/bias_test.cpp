@@ -76,6 +76,32 @@ TEST(NumericsBias, ChosenBiasIsTheLargestThatDoesNotClip) {
     }
 }
 
+TEST(NumericsBias, EventsCountWhatConversionWouldDo) {
+  // 1-4-3 bias 7: max 480, smallest normal 2^-6, smallest denormal 2^-9.
+  const float tiny = std::ldexp(1.0f, -9);
+  std::vector<float> x = {1.0f,      480.0f,      481.0f, -1000.0f,  inf,
+                          -inf,      nan,         0.0f,   -0.0f,     tiny / 2,
+                          -tiny / 4, tiny * 0.6f, tiny,   -tiny * 7, std::ldexp(1.0f, -6)};
+  const FormatEvents e = count_events(x.data(), x.size(), {Format::cfp8_143, 7});
+  EXPECT_EQ(e.invalid, 1u);
+  EXPECT_EQ(e.overflow, 4u);   // 481, -1000, +-Inf
+  EXPECT_EQ(e.underflow, 2u);  // tiny / 2 (a tie, to even: 0) and tiny / 4
+  EXPECT_EQ(e.denormal, 3u);   // 0.6 tiny, tiny, -7 tiny; 2^-6 is the smallest normal
+  EXPECT_EQ(e.negative, 0u);
+  // The counts agree with what the conversion does: overflow saturates, underflow gives 0.
+  std::vector<float> y(x.size());
+  round_trip(x.data(), y.data(), x.size(), {Format::cfp8_143, 7}, Rounding::nearest_even);
+  EXPECT_EQ(y[2], 480.0f);
+  EXPECT_EQ(y[9], 0.0f);
+  EXPECT_EQ(y[10], -0.0f);
+  EXPECT_EQ(y[11], tiny);
+  // The unsigned layout counts negatives; FP32 only NaNs.
+  const FormatEvents u = count_events(x.data(), x.size(), {Format::ucfp16, 31});
+  EXPECT_EQ(u.negative, 4u);  // -1000, -Inf, -tiny/4, -7 tiny (not -0)
+  EXPECT_EQ(count_events(x.data(), x.size(), {Format::fp32, 0}).invalid, 1u);
+  EXPECT_EQ(count_events(x.data(), x.size(), {Format::fp32, 0}).overflow, 0u);
+}
+
 TEST(NumericsBias, HistoryKeepsTheLastLengthValues) {
   AmaxHistory h(3);
   EXPECT_EQ(h.max(), 0.0f);

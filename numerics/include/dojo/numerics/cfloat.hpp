@@ -107,6 +107,17 @@ class AmaxHistory {
   std::size_t count_ = 0;
 };
 
+// What converting n values to a format would do to them, counted from the inputs (D1's exception
+// flags, as counts): a precision policy reports these to show a bias that clips or flushes.
+struct FormatEvents {
+  std::uint64_t invalid = 0;    // NaN (saturates to +max_finite; BF16 keeps it)
+  std::uint64_t overflow = 0;   // |x| > max_finite, Inf included (saturates; BF16: Inf)
+  std::uint64_t underflow = 0;  // x != 0 with |x| <= min_positive / 2: nearest rounding gives 0
+  std::uint64_t denormal = 0;   // min_positive / 2 < |x| < min_normal: lands among the denormals
+  std::uint64_t negative = 0;   // x < 0 in the unsigned CFloat16 (clamped to 0); 0 otherwise
+};
+FormatEvents count_events(const float* x, std::size_t n, FormatSpec spec);
+
 // Largest |x| of n values; NaN counts as +Inf (so a NaN tensor saturates rather than hides).
 float amax(const float* x, std::size_t n);
 
