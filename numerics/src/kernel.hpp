@@ -173,7 +173,6 @@ struct Ops {
   // cheaper signed compare is exact; ugt is for the one genuinely unsigned compare.
   static U gt(U a, U b) { return L::gt_small(a, b); }
   static U ugt(U a, U b) { return L::mask(a > b); }
-  static U eq(U a, U b) { return L::mask(a == b); }
   static U sel(U m, U a, U b) { return L::select(m, a, b); }
   static U min(U a, U b) { return L::min(a, b); }
 
