@@ -40,7 +40,7 @@ class BenchCommand final : public Command {
  public:
   explicit BenchCommand(CLI::App& app) {
     command_ = app.add_subcommand(
-        "bench", "Benchmarks (figures, not pass/fail): gemm, step, collectives, pipeline");
+        "bench", "Benchmarks (figures, not pass/fail): gemm, step, collectives, pipeline, convert");
     command_->require_subcommand(1);
     gemm_ = command_->add_subcommand(
         "gemm",
