@@ -1,5 +1,5 @@
-// Delayed scaling for CFloat: the largest magnitude of a tensor (amax), its recent history, and the
-// bias that keeps that magnitude representable.
+// A tensor's statistics for CFloat: its largest magnitude (amax), what a conversion would do to it
+// (count_events), the history of amax and the bias that keeps it representable (delayed scaling).
 #include <algorithm>
 #include <bit>
 #include <cmath>
