@@ -139,10 +139,15 @@ KernelCost CostModel::gemm(std::int64_t m, std::int64_t n, std::int64_t k,
   work.bytes_read = bytes(m * k, formats.a) + bytes(k * n, formats.b) +
                     (formats.accumulate ? bytes(m * n, formats.c) : 0.0);
   work.bytes_written = bytes(m * n, formats.c);
-  // C is cut into a sqrt(P) x sqrt(P) grid of blocks, one per node; a node needs its (m / sqrt(P))
-  // x k row block of A and k x (n / sqrt(P)) column block of B, almost all of it from other nodes.
-  const double grid = std::sqrt(static_cast<double>(parameters_.nodes));
-  work.mesh_bytes_per_node = (bytes(m * k, formats.a) + bytes(k * n, formats.b)) / grid;
+  // C is cut into a rows x cols grid of blocks, one per node (rows x cols = P); a node needs its
+  // (m / rows) x k block of A and k x (n / cols) block of B, almost all of it from other nodes:
+  // |A| / rows + |B| / cols bytes, least when rows / cols = |A| / |B| (square C: a square grid),
+  // with 1 <= rows <= P (a grid of whole rows of nodes at the extremes).
+  const double nodes = parameters_.nodes;
+  const double a_bytes = bytes(m * k, formats.a), b_bytes = bytes(k * n, formats.b);
+  double rows = b_bytes > 0 ? std::sqrt(nodes * a_bytes / b_bytes) : nodes;
+  rows = std::clamp(rows, 1.0, nodes);
+  work.mesh_bytes_per_node = a_bytes / rows + b_bytes / (nodes / rows);
   return kernel(work);
 }
 

@@ -2,6 +2,7 @@
 // formats' effect, and refusal of nonsense parameters.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 
 #include "dojo/d1/cost_model.hpp"
@@ -45,6 +46,25 @@ TEST(D1CostModel, HandComputedGemm) {
   EXPECT_DOUBLE_EQ(c.seconds, c.compute_seconds);
 }
 
+// The grid of C blocks is shaped to move the least: never more than the square grid, equal to it
+// for square operands, and a whole row of nodes for a single-row A.
+TEST(D1CostModel, GemmGridMovesTheLeast) {
+  const CostModel model(ideal());
+  const double root = std::sqrt(354.0);
+  for (auto [m, n, k] :
+       {std::array<std::int64_t, 3>{4096, 4096, 512}, std::array<std::int64_t, 3>{64, 50000, 1024},
+        std::array<std::int64_t, 3>{50000, 64, 1024}, std::array<std::int64_t, 3>{7, 7, 7}}) {
+    const KernelCost c = model.gemm(m, n, k);
+    const double square = (2.0 * m * k + 2.0 * k * n) / root;
+    EXPECT_LE(c.mesh_bytes_per_node, square * (1 + 1e-12)) << m << "x" << n << "x" << k;
+    // And never below the balanced optimum 2 sqrt(|A| |B| / P).
+    EXPECT_GE(c.mesh_bytes_per_node, 2 * std::sqrt(2.0 * m * k * 2.0 * k * n / 354) * (1 - 1e-12));
+    if (m == n) {
+      EXPECT_NEAR(c.mesh_bytes_per_node, square, square * 1e-12);
+    }
+  }
+}
+
 TEST(D1CostModel, GemmFormatsPickThePeakAndTheBytes) {
   const CostModel model(ideal());
   const KernelCost bf16 = model.gemm(2048, 2048, 2048, {Format::bf16, Format::bf16, Format::fp32});
@@ -72,9 +92,11 @@ TEST(D1CostModel, RooflineLimits) {
   const KernelCost heavy = model.elementwise(1 << 20, 1, 1, Format::fp32, 1000);
   EXPECT_EQ(heavy.bound, Bound::compute);
   EXPECT_DOUBLE_EQ(heavy.seconds, 1000.0 * (1 << 20) / 22.6e12);
-  // A skinny GEMM (tiny m) is bound by moving B, not by arithmetic.
+  // A skinny GEMM (one row of A) is bound by reading B from SRAM, not by arithmetic; its grid is a
+  // single row of nodes, each receiving A's row (8192 x 2 B) and a 1/354 column slice of B.
   const KernelCost skinny = model.gemm(1, 8192, 8192);
-  EXPECT_NE(skinny.bound, Bound::compute);
+  EXPECT_EQ(skinny.bound, Bound::sram);
+  EXPECT_NEAR(skinny.mesh_bytes_per_node, 8192.0 * 2 + 8192.0 * 8192 * 2 / 354, 1e-6);
   // The time is always the largest of the three, and never below any of them.
   for (const KernelCost& c : {copy, heavy, skinny}) {
     EXPECT_GE(c.seconds, c.compute_seconds);

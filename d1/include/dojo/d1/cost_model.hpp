@@ -100,10 +100,10 @@ class CostModel {
   // The roofline itself; every other call builds a KernelWork and comes here.
   KernelCost kernel(const KernelWork& work) const;
 
-  // C (m x n) = A (m x k) B (k x n) spread over the nodes as a square grid of C blocks: 2mnk FLOP
-  // on the matrix unit when A and B are 8- or 16-bit (FP32 peak otherwise); SRAM traffic A + B + C
-  // (+ C again when accumulating); each node receives its row block of A and column block of B
-  // over the mesh: (m k + k n) / sqrt(nodes) elements.
+  // C (m x n) = A (m x k) B (k x n): 2mnk FLOP on the matrix unit when A and B are 8- or 16-bit
+  // (FP32 peak otherwise); SRAM traffic A + B + C (+ C again when accumulating); C spread over the
+  // nodes as a grid of blocks shaped to move the least, each node receiving its row block of A and
+  // column block of B over the mesh: |A| / rows + |B| / cols bytes with rows x cols = nodes.
   KernelCost gemm(std::int64_t m, std::int64_t n, std::int64_t k, GemmFormats formats = {}) const;
 
   // n elements read from `inputs` tensors and written to `outputs`, all in `format`, with
