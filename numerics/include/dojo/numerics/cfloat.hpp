@@ -5,9 +5,9 @@
 // The decisions the published spec leaves open are in docs/d1-numerics.md; in short:
 //  - denormals are IEEE-style, 0.m x 2^(1 - bias), for CFloat8 and both CFloat16 layouts;
 //  - CFloat formats have no Inf/NaN: overflow and +-Inf saturate to +-max_finite, NaN to
-//  +max_finite;
-//    the unsigned CFloat16 clamps negative input (and -Inf) to 0;
+//    +max_finite; the unsigned CFloat16 clamps negative input (and -Inf) to 0;
 //  - BF16 is IEEE-like: it keeps Inf and NaN and overflows to Inf.
+// Every function may be called from several threads at once; set_isa() switches all of them.
 #pragma once
 
 #include <cstddef>
@@ -123,7 +123,8 @@ float amax(const float* x, std::size_t n);
 
 // The implementation that runs: "avx512", "avx2" or "portable", chosen at first use from the CPU
 // (cpuid) unless the environment variable DOJO_NUMERICS_ISA names one. Every ISA gives the same
-// bits.
+// bits. If DOJO_NUMERICS_ISA names an ISA this build or CPU lacks, this (and every conversion)
+// throws std::invalid_argument: call it at start-up to report the user's mistake in one place.
 std::string_view active_isa();
 // The ISAs this machine can run, best first (always ends with "portable").
 std::vector<std::string_view> available_isas();
