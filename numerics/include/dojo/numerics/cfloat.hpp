@@ -7,7 +7,7 @@
 //  - CFloat formats have no Inf/NaN: overflow and +-Inf saturate to +-max_finite, NaN to
 //    +max_finite; the unsigned CFloat16 clamps negative input (and -Inf) to 0;
 //  - BF16 is IEEE-like: it keeps Inf and NaN and overflows to Inf.
-// Every function may be called from several threads at once; set_isa() switches all of them.
+// The free functions may be called from several threads at once; set_isa() switches all of them.
 #pragma once
 
 #include <cstddef>
