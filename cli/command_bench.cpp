@@ -40,7 +40,7 @@ class BenchCommand final : public Command {
  public:
   explicit BenchCommand(CLI::App& app) {
     command_ = app.add_subcommand(
-        "bench", "Benchmarks (figures, not pass/fail): gemm, step, collectives, pipeline");
+        "bench", "Benchmarks (figures, not pass/fail): gemm, step, collectives, pipeline, convert");
     command_->require_subcommand(1);
     gemm_ = command_->add_subcommand(
         "gemm",
@@ -81,10 +81,12 @@ class BenchCommand final : public Command {
         "Example: mpirun -n 4 dojo bench collectives --ops allreduce --min-size 64K --csv out.csv");
     collectives::add_bench_options(*collectives_, collectives_options_, collectives_text_);
     add_pipeline_options();
+    convert_ = make_bench_convert_command(*command_);
   }
   bool chosen() const override { return command_->parsed(); }
 
   int run(Context& context) override {
+    if (convert_->chosen()) return convert_->run(context);
     if (pipeline_->parsed()) return run_pipeline(context);
     if (collectives_->parsed()) {
       collectives::finish_bench_options(collectives_options_, collectives_text_);
@@ -197,6 +199,7 @@ class BenchCommand final : public Command {
   }
 
   CLI::App* command_ = nullptr;
+  std::unique_ptr<Command> convert_;
   CLI::App* pipeline_ = nullptr;
   jobs::PipelineBenchOptions pipeline_options_;
   std::vector<std::string> pipeline_schedules_{"gpipe", "1f1b"};

@@ -22,6 +22,8 @@ class Command {
 
 std::unique_ptr<Command> make_info_command(CLI::App& app);
 std::unique_ptr<Command> make_bench_command(CLI::App& app);
+// `dojo bench convert`, a subcommand of the bench command given (command_bench_convert.cpp).
+std::unique_ptr<Command> make_bench_convert_command(CLI::App& bench);
 std::unique_ptr<Command> make_topology_command(CLI::App& app);
 std::unique_ptr<Command> make_data_command(CLI::App& app);
 std::unique_ptr<Command> make_train_command(CLI::App& app);
