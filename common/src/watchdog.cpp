@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "dojo/common/environment.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/common/mpi.hpp"
 
@@ -91,14 +92,8 @@ void set_timeout(double seconds) {
 double timeout() noexcept { return registry().limit.load(); }
 
 double timeout_from_environment(double fallback) {
-  const char* text = std::getenv("DOJO_WATCHDOG_SECONDS");
-  if (text == nullptr || *text == '\0') return fallback;
-  char* end = nullptr;
-  double value = std::strtod(text, &end);
-  if (end == text || *end != '\0' || !std::isfinite(value) || value < 0)
-    user_error(str("DOJO_WATCHDOG_SECONDS='", text,
-                   "' is not a number of seconds (0 switches the hang watchdog off)"));
-  return value;
+  env::check();  // a malformed DOJO_WATCHDOG_SECONDS is a user error
+  return env::settings().watchdog_seconds.value_or(fallback);
 }
 
 Wait::Wait(const char* operation, std::uint64_t sequence, std::string detail) {

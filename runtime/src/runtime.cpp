@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <exception>
 
+#include "dojo/common/environment.hpp"
 #include "dojo/common/watchdog.hpp"
 
 namespace dojo::runtime {
@@ -28,10 +29,9 @@ int cores_online() {
 
 std::string detect_launcher() {
   // Both launchers leave their mark in the environment of the tasks they start.
-  if (std::getenv("SLURM_STEP_ID") != nullptr && std::getenv("SLURM_PROCID") != nullptr)
-    return "srun";
-  if (std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMIX_RANK") != nullptr)
-    return "mpirun";
+  const env::Settings& s = env::settings();
+  if (s.slurm_step && s.slurm_proc_id) return "srun";
+  if (s.mpirun) return "mpirun";
   return "none";
 }
 
@@ -46,8 +46,12 @@ ThreadPlan plan_threads(int requested, const std::optional<int>& slurm_cpus_per_
     plan.threads = requested;
     plan.source = "--threads";
   } else if (slurm_cpus_per_task && *slurm_cpus_per_task > 0) {
-    plan.threads = *slurm_cpus_per_task;
-    plan.source = "SLURM_CPUS_PER_TASK";
+    // Slurm never gives a task more CPUs than its node has; a larger value is not Slurm's, and
+    // OpenMP fails on thousands of threads: cap it at the node's cores.
+    plan.threads = std::min(*slurm_cpus_per_task, std::max(1, node_cores));
+    plan.source = plan.threads < *slurm_cpus_per_task
+                      ? "SLURM_CPUS_PER_TASK, capped at the node's cores"
+                      : "SLURM_CPUS_PER_TASK";
   } else {
     // A launcher that does not bind leaves every rank seeing every core: share them out.
     int share = std::max(1, node_cores / std::max(1, ranks_on_node));
@@ -79,6 +83,9 @@ Runtime::Runtime(int& argc, char**& argv, const RuntimeOptions& options) {
   size_ = world_.size();
   set_error_rank(rank_);
   log::set_rank(rank_, size_);
+  // The environment was parsed before MPI_Init (the launcher, the oversubscription): a malformed
+  // variable is reported now, once, by rank 0.
+  env::check();
 
   node_comm_ = world_.split_shared(rank_);
   local_rank_ = node_comm_.rank();

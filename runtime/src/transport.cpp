@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "dojo/common/environment.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/runtime/runtime.hpp"
 
@@ -29,8 +30,9 @@ std::string point_to_point_transport() {
   std::string name(component + kComponentNameOffset, strnlen(component + kComponentNameOffset, 63));
   if (name.empty()) return "unknown";
   if (name == "ob1") {
-    const char* btl = std::getenv("OMPI_MCA_btl");
-    name += btl ? str(" (BTLs: ", btl, ")") : std::string(" (BTLs: Open MPI's default selection)");
+    const std::string& btl = env::settings().ompi_mca_btl;
+    name += !btl.empty() ? str(" (BTLs: ", btl, ")")
+                         : std::string(" (BTLs: Open MPI's default selection)");
   } else if (name == "ucx") {
     name = "ucx (UCX)";
   }
