@@ -16,6 +16,8 @@
 #include "dojo/common/environment.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/common/mpi.hpp"
+#include "dojo/common/peers.hpp"
+#include "dojo/common/stop_signal.hpp"
 
 namespace dojo::watchdog {
 namespace {
@@ -34,7 +36,7 @@ struct Registry {
   std::mutex mutex;
   std::vector<Entry> waits;  // innermost last, per thread
   std::atomic<double> limit{0.0};
-  bool thread_started = false;
+  std::atomic<bool> thread_started{false};
 };
 
 Registry& registry() {
@@ -43,17 +45,67 @@ Registry& registry() {
 }
 
 [[noreturn]] void abort_for(const std::string& message) {
+  peers::forget();
   std::fprintf(stderr, "dojo: error: %s\n", message.c_str());
   std::fflush(stdout);
   std::fflush(stderr);
-  if (mpi::is_initialized() && !mpi::is_finalized()) MPI_Abort(MPI_COMM_WORLD, 3);
-  std::_Exit(3);
+  if (mpi::is_initialized() && !mpi::is_finalized()) MPI_Abort(MPI_COMM_WORLD, kExitPeerLost);
+  std::_Exit(kExitPeerLost);
+}
+
+// A peer of this node is lost (its process ended without leaving: SIGKILL, the OOM killer) while
+// this rank waits for something or has been asked to stop: nothing this rank waits for will come,
+// so it leaves at once, and the lowest surviving rank of the node names the lost one. Seen on two
+// checks in a row (250 ms apart), so that a process caught between its exit and its reaping by a
+// launcher that already knows is not enough. Returns false when nothing is lost.
+bool leave_if_peer_lost(Registry& r, int& sightings) {
+  if (!peers::attached()) return false;
+  std::string waiting_in;
+  {
+    std::lock_guard lock(r.mutex);
+    const auto now = Clock::now();
+    for (const Entry& e : r.waits)
+      if (std::chrono::duration<double>(now - e.since).count() >= 0.5) {
+        waiting_in = str(e.operation, " #", e.sequence);
+        break;
+      }
+  }
+  const int signal = stop_signal::requested();
+  if (waiting_in.empty() && signal == 0) {
+    sightings = 0;
+    return false;
+  }
+  const std::vector<int> lost = peers::lost();
+  if (lost.empty()) {
+    sightings = 0;
+    return false;
+  }
+  if (++sightings < 2) return false;
+  peers::leaving();
+  if (peers::reports_for_node()) {
+    std::string names;
+    for (int rank : lost) names += str(names.empty() ? "" : ", ", rank);
+    const std::string doing = !waiting_in.empty() ? str("waiting in ", waiting_in)
+                                                  : str("stopping on ", stop_signal::name(signal));
+    std::fprintf(stderr,
+                 "dojo: error: rank %d: peer rank %s lost (its process ended without leaving the "
+                 "job) while this rank was %s%s; ending the job\n",
+                 error_rank(), names.c_str(), doing.c_str(),
+                 signal != 0 && !waiting_in.empty()
+                     ? str(" (", stop_signal::name(signal), " received)").c_str()
+                     : "");
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(kExitPeerLost);
 }
 
 void check_loop() {
   Registry& r = registry();
+  int sightings = 0;
   for (;;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    leave_if_peer_lost(r, sightings);
     const double limit = r.limit.load();
     if (limit <= 0) continue;
     std::string message;
@@ -78,18 +130,27 @@ void check_loop() {
 
 }  // namespace
 
-void set_timeout(double seconds) {
-  Registry& r = registry();
-  r.limit.store(seconds > 0 ? seconds : 0.0);
-  if (seconds <= 0) return;
+void start_thread(Registry& r) {
   std::lock_guard lock(r.mutex);
-  if (!r.thread_started) {
-    r.thread_started = true;
+  if (!r.thread_started.load()) {
+    r.thread_started.store(true);
     std::thread(check_loop).detach();
   }
 }
 
-double timeout() noexcept { return registry().limit.load(); }
+void set_timeout(double seconds) {
+  Registry& r = registry();
+  r.limit.store(seconds > 0 ? seconds : 0.0);
+  if (seconds > 0) start_thread(r);
+}
+
+void watch_peers() {
+  start_thread(registry());
+}
+
+double timeout() noexcept {
+  return registry().limit.load();
+}
 
 double timeout_from_environment(double fallback) {
   env::check();  // a malformed DOJO_WATCHDOG_SECONDS is a user error
@@ -97,8 +158,9 @@ double timeout_from_environment(double fallback) {
 }
 
 Wait::Wait(const char* operation, std::uint64_t sequence, std::string detail) {
+  // Registered also with the hang limit off: the peer-loss check needs to know this rank waits.
   Registry& r = registry();
-  if (r.limit.load() <= 0) return;
+  if (!r.thread_started.load()) return;
   std::lock_guard lock(r.mutex);
   r.waits.push_back(
       {std::this_thread::get_id(), operation, sequence, std::move(detail), Clock::now()});

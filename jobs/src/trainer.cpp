@@ -18,6 +18,7 @@
 #include "dojo/collectives/communicator.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/common/log.hpp"
+#include "dojo/common/stop_point.hpp"
 #include "dojo/common/stop_signal.hpp"
 #include "dojo/common/trace.hpp"
 #include "dojo/device/registry.hpp"
@@ -544,7 +545,9 @@ TrainResult train(const TrainConfig& config, const runtime::Runtime& runtime,
     return result;
   }
   Job job(config, runtime, resolved_toml);
+  stop_point(world, StopPoint::data);  // a stop signal so far: exit 75, nothing written yet
   job.resume();
+  stop_point(world, StopPoint::resume);
   prepare_output(job.out(), world, resolved_toml);
   return job.run();
 }

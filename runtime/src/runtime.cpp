@@ -10,6 +10,7 @@
 #include <exception>
 
 #include "dojo/common/environment.hpp"
+#include "dojo/common/peers.hpp"
 #include "dojo/common/watchdog.hpp"
 
 namespace dojo::runtime {
@@ -90,6 +91,9 @@ Runtime::Runtime(int& argc, char**& argv, const RuntimeOptions& options) {
   node_comm_ = world_.split_shared(rank_);
   local_rank_ = node_comm_.rank();
   ranks_per_node_ = node_comm_.size();
+  // A peer of this node that is killed is named, and its waiting peers leave (peers.hpp).
+  peers::attach(node_comm_.get(), rank_);
+  watchdog::watch_peers();
   // Node index: number the node leaders (local rank 0) in world order, then share within the node.
   mpi::Comm leaders = world_.split(local_rank_ == 0 ? 0 : MPI_UNDEFINED, rank_);
   if (local_rank_ == 0) {
@@ -128,7 +132,11 @@ void Runtime::configure(const RuntimeOptions& options) {
 Runtime::~Runtime() {
   // While an error unwinds, the other ranks may be inside a collective: MPI_Finalize could wait for
   // them forever. The error handler (guarded_main) decides how the job ends instead.
-  if (std::uncaught_exceptions() > 0) return;
+  if (std::uncaught_exceptions() > 0) {
+    peers::forget();
+    return;
+  }
+  peers::detach();
   node_comm_.reset();
   world_.reset();
   if (owns_mpi_ && !mpi::is_finalized()) MPI_Finalize();

@@ -1,0 +1,147 @@
+// The node's table of ranks (pid, state) in MPI shared memory, and the test for a lost peer.
+#include "dojo/common/peers.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <string>
+
+#include "dojo/common/mpi.hpp"
+
+namespace dojo::peers {
+namespace {
+
+enum State : int { unused = 0, running = 1, gone_on_purpose = 2 };
+
+struct Slot {
+  std::atomic<int> world_rank;
+  std::atomic<int> pid;
+  std::atomic<int> state;
+  std::atomic<std::uint64_t> start_time;  // /proc/PID/stat field 22: tells a reused pid apart
+};
+static_assert(std::atomic<int>::is_always_lock_free &&
+              std::atomic<std::uint64_t>::is_always_lock_free);
+
+struct Table {
+  MPI_Win window = MPI_WIN_NULL;
+  Slot* slots = nullptr;
+  int count = 0;
+  int mine = -1;
+};
+Table g_table;
+std::mutex g_mutex;  // guards g_table against the watchdog thread's reads while it is taken down
+std::atomic<Slot*> g_mine{nullptr};  // for leaving() from a signal handler
+
+// Start time of a process in clock ticks since boot, 0 when unknown; `zombie` when it has exited.
+std::uint64_t start_time(int pid, bool* zombie) {
+  std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  if (!std::getline(file, text)) return 0;
+  // The command name (field 2) may hold spaces: fields are counted after its closing ')'.
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(text.substr(close + 1));
+  std::string field;
+  std::uint64_t value = 0;
+  for (int index = 3; rest >> field; ++index) {
+    if (index == 3 && zombie != nullptr) *zombie = field == "Z" || field == "X";
+    if (index == 22) {
+      value = std::strtoull(field.c_str(), nullptr, 10);
+      break;
+    }
+  }
+  return value;
+}
+
+bool process_gone(const Slot& slot) {
+  const int pid = slot.pid.load();
+  if (pid <= 0) return false;
+  if (kill(pid, 0) != 0 && errno == ESRCH) return true;
+  bool zombie = false;
+  const std::uint64_t started = start_time(pid, &zombie);
+  if (zombie) return true;
+  return started != 0 && slot.start_time.load() != 0 && started != slot.start_time.load();
+}
+
+}  // namespace
+
+void attach(MPI_Comm node, int world_rank) {
+  std::lock_guard lock(g_mutex);
+  if (g_table.slots != nullptr) return;
+  int rank = 0, size = 1;
+  DOJO_CHECK_MPI(MPI_Comm_rank(node, &rank));
+  DOJO_CHECK_MPI(MPI_Comm_size(node, &size));
+  void* base = nullptr;
+  const MPI_Aint bytes = rank == 0 ? static_cast<MPI_Aint>(sizeof(Slot)) * size : 0;
+  DOJO_CHECK_MPI(
+      MPI_Win_allocate_shared(bytes, sizeof(Slot), MPI_INFO_NULL, node, &base, &g_table.window));
+  MPI_Aint got = 0;
+  int unit = 0;
+  DOJO_CHECK_MPI(MPI_Win_shared_query(g_table.window, 0, &got, &unit, &base));
+  g_table.slots = static_cast<Slot*>(base);
+  g_table.count = size;
+  g_table.mine = rank;
+  Slot& slot = g_table.slots[rank];
+  const int pid = static_cast<int>(getpid());
+  slot.world_rank.store(world_rank);
+  slot.pid.store(pid);
+  slot.start_time.store(start_time(pid, nullptr));
+  slot.state.store(running);
+  g_mine.store(&slot);
+  DOJO_CHECK_MPI(MPI_Barrier(node));  // every slot is filled before anyone reads the table
+}
+
+void detach() {
+  forget();
+  if (g_table.window != MPI_WIN_NULL) MPI_Win_free(&g_table.window);
+}
+
+void forget() {
+  std::lock_guard lock(g_mutex);
+  if (g_table.slots == nullptr) return;
+  leaving();
+  g_mine.store(nullptr);
+  g_table.slots = nullptr;
+  g_table.count = 0;
+}
+
+bool attached() noexcept {
+  return g_mine.load() != nullptr;
+}
+
+void leaving() noexcept {
+  if (Slot* slot = g_mine.load()) slot->state.store(gone_on_purpose);
+}
+
+std::vector<int> lost() {
+  std::lock_guard lock(g_mutex);
+  std::vector<int> ranks;
+  if (g_table.slots == nullptr) return ranks;
+  for (int i = 0; i < g_table.count; ++i) {
+    const Slot& slot = g_table.slots[i];
+    if (i != g_table.mine && slot.state.load() == running && process_gone(slot))
+      ranks.push_back(slot.world_rank.load());
+  }
+  return ranks;
+}
+
+bool reports_for_node() {
+  std::lock_guard lock(g_mutex);
+  if (g_table.slots == nullptr) return true;
+  const int me = g_table.slots[g_table.mine].world_rank.load();
+  for (int i = 0; i < g_table.count; ++i) {
+    const Slot& slot = g_table.slots[i];
+    const bool is_lost = slot.state.load() == running && process_gone(slot);
+    if (i != g_table.mine && !is_lost && slot.world_rank.load() < me) return false;
+  }
+  return true;
+}
+
+}  // namespace dojo::peers
