@@ -144,4 +144,62 @@ bool reports_for_node() {
   return true;
 }
 
+namespace {
+
+// Appends the decimal digits of `value` (>= 0) to `out` at `*at`, within `size`.
+void append(char* out, std::size_t size, std::size_t* at, const char* text) {
+  while (*text != '\0' && *at + 1 < size) out[(*at)++] = *text++;
+}
+void append(char* out, std::size_t size, std::size_t* at, int value) {
+  char digits[16];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value > 0 && n < 15);
+  while (n > 0 && *at + 1 < size) out[(*at)++] = digits[--n];
+}
+
+}  // namespace
+
+void exit_if_peer_lost(int exit_code, const char* doing) noexcept {
+  // No lock: a handler may interrupt the thread that holds it. The table is only taken down on the
+  // way out (forget), after which g_mine is null.
+  Slot* mine = g_mine.load();
+  if (mine == nullptr) return;
+  const Slot* slots = g_table.slots;
+  const int count = g_table.count;
+  if (slots == nullptr) return;
+  const int me = mine->world_rank.load();
+  int first_lost = -1;
+  bool reports = true;
+  for (int i = 0; i < count; ++i) {
+    const Slot& slot = slots[i];
+    if (&slot == mine) continue;
+    const int pid = slot.pid.load();
+    const bool gone =
+        slot.state.load() == running && pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
+    const int rank = slot.world_rank.load();
+    if (gone && (first_lost < 0 || rank < first_lost)) first_lost = rank;
+    if (!gone && rank < me) reports = false;
+  }
+  if (first_lost < 0) return;
+  mine->state.store(gone_on_purpose);
+  if (reports) {
+    char line[256];
+    std::size_t at = 0;
+    append(line, sizeof line, &at, "dojo: error: rank ");
+    append(line, sizeof line, &at, me);
+    append(line, sizeof line, &at, ": peer rank ");
+    append(line, sizeof line, &at, first_lost);
+    append(line, sizeof line, &at,
+           " lost (its process ended without leaving the job) while this rank was ");
+    append(line, sizeof line, &at, doing);
+    append(line, sizeof line, &at, "; ending the job\n");
+    ssize_t ignored = write(STDERR_FILENO, line, at);
+    (void)ignored;
+  }
+  _exit(exit_code);
+}
+
 }  // namespace dojo::peers

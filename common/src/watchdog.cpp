@@ -55,11 +55,11 @@ Registry& registry() {
 
 // A peer of this node is lost (its process ended without leaving: SIGKILL, the OOM killer) while
 // this rank waits for something or has been asked to stop: nothing this rank waits for will come,
-// so it leaves at once, and the lowest surviving rank of the node names the lost one. Seen on two
-// checks in a row (250 ms apart), so that a process caught between its exit and its reaping by a
-// launcher that already knows is not enough. Returns false when nothing is lost.
-bool leave_if_peer_lost(Registry& r, int& sightings) {
-  if (!peers::attached()) return false;
+// so it leaves at once, and the lowest surviving rank of the node names the lost one. Every way
+// dojo ends on purpose marks the rank leaving first, so a process that is gone without it was
+// killed (or crashed). Returns when nothing is lost.
+void leave_if_peer_lost(Registry& r) {
+  if (!peers::attached()) return;
   std::string waiting_in;
   {
     std::lock_guard lock(r.mutex);
@@ -71,16 +71,9 @@ bool leave_if_peer_lost(Registry& r, int& sightings) {
       }
   }
   const int signal = stop_signal::requested();
-  if (waiting_in.empty() && signal == 0) {
-    sightings = 0;
-    return false;
-  }
+  if (waiting_in.empty() && signal == 0) return;
   const std::vector<int> lost = peers::lost();
-  if (lost.empty()) {
-    sightings = 0;
-    return false;
-  }
-  if (++sightings < 2) return false;
+  if (lost.empty()) return;
   peers::leaving();
   if (peers::reports_for_node()) {
     std::string names;
@@ -102,10 +95,9 @@ bool leave_if_peer_lost(Registry& r, int& sightings) {
 
 void check_loop() {
   Registry& r = registry();
-  int sightings = 0;
   for (;;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    leave_if_peer_lost(r, sightings);
+    leave_if_peer_lost(r);
     const double limit = r.limit.load();
     if (limit <= 0) continue;
     std::string message;

@@ -32,4 +32,9 @@ std::vector<int> lost();
 // True when this rank is the lowest world rank of its node that is not lost: the one that reports.
 bool reports_for_node();
 
+// For a signal handler (async-signal-safe; kill(pid, 0) only, so a zombie counts as alive): when a
+// peer of this node is lost, prints "dojo: error: rank R: peer rank K lost ..." if this rank
+// reports for the node and ends the process with `exit_code`; returns when none is lost.
+void exit_if_peer_lost(int exit_code, const char* doing) noexcept;
+
 }  // namespace dojo::peers
