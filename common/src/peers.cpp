@@ -6,12 +6,14 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "dojo/common/mpi.hpp"
 
@@ -36,6 +38,16 @@ struct Table {
   int mine = -1;
 };
 Table g_table;
+
+// The notice channel: every rank keeps one receive posted for a lost rank's number.
+struct Notices {
+  MPI_Comm comm = MPI_COMM_NULL;
+  MPI_Request receive = MPI_REQUEST_NULL;
+  int received = -1;
+  int size = 0, rank = -1;
+};
+Notices g_notices;
+constexpr int kNoticeTag = 7171;
 std::mutex g_mutex;  // guards g_table against the watchdog thread's reads while it is taken down
 std::atomic<Slot*> g_mine{nullptr};  // for leaving() from a signal handler
 
@@ -72,9 +84,19 @@ bool process_gone(const Slot& slot) {
 
 }  // namespace
 
-void attach(MPI_Comm node, int world_rank) {
+void attach(MPI_Comm node, MPI_Comm world, int world_rank) {
   std::lock_guard lock(g_mutex);
   if (g_table.slots != nullptr) return;
+  int level = MPI_THREAD_SINGLE;
+  DOJO_CHECK_MPI(MPI_Query_thread(&level));
+  if (level == MPI_THREAD_MULTIPLE) {  // the watchdog thread tests the receive
+    DOJO_CHECK_MPI(MPI_Comm_dup(world, &g_notices.comm));
+    DOJO_CHECK_MPI(MPI_Comm_set_errhandler(g_notices.comm, MPI_ERRORS_RETURN));
+    DOJO_CHECK_MPI(MPI_Comm_size(g_notices.comm, &g_notices.size));
+    DOJO_CHECK_MPI(MPI_Comm_rank(g_notices.comm, &g_notices.rank));
+    DOJO_CHECK_MPI(MPI_Irecv(&g_notices.received, 1, MPI_INT, MPI_ANY_SOURCE, kNoticeTag,
+                             g_notices.comm, &g_notices.receive));
+  }
   int rank = 0, size = 1;
   DOJO_CHECK_MPI(MPI_Comm_rank(node, &rank));
   DOJO_CHECK_MPI(MPI_Comm_size(node, &size));
@@ -101,10 +123,53 @@ void attach(MPI_Comm node, int world_rank) {
 void detach() {
   forget();
   if (g_table.window != MPI_WIN_NULL) MPI_Win_free(&g_table.window);
+  if (g_notices.comm != MPI_COMM_NULL) MPI_Comm_free(&g_notices.comm);
+}
+
+void tell_others(int lost_rank, double seconds) {
+  std::lock_guard lock(g_mutex);
+  if (g_notices.comm == MPI_COMM_NULL || g_table.slots == nullptr) return;
+  // Not to this node's ranks: they see the loss in the table themselves.
+  std::vector<char> on_node(static_cast<std::size_t>(g_notices.size), 0);
+  for (int i = 0; i < g_table.count; ++i) {
+    const int rank = g_table.slots[i].world_rank.load();
+    if (rank >= 0 && rank < g_notices.size) on_node[static_cast<std::size_t>(rank)] = 1;
+  }
+  static int message = 0;
+  message = lost_rank;
+  std::vector<MPI_Request> sends;
+  for (int rank = 0; rank < g_notices.size; ++rank) {
+    if (on_node[static_cast<std::size_t>(rank)] != 0) continue;
+    MPI_Request request = MPI_REQUEST_NULL;
+    if (MPI_Isend(&message, 1, MPI_INT, rank, kNoticeTag, g_notices.comm, &request) == MPI_SUCCESS)
+      sends.push_back(request);
+  }
+  // Small messages leave at once; a dead or stuck receiver must not keep this rank here.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  int done = 0;
+  while (!sends.empty() && std::chrono::steady_clock::now() < until) {
+    if (MPI_Testall(static_cast<int>(sends.size()), sends.data(), &done, MPI_STATUSES_IGNORE) !=
+            MPI_SUCCESS ||
+        done != 0)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+int notice() {
+  std::lock_guard lock(g_mutex);
+  if (g_notices.receive == MPI_REQUEST_NULL) return -1;
+  int done = 0;
+  if (MPI_Test(&g_notices.receive, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS || done == 0) return -1;
+  return g_notices.received;
 }
 
 void forget() {
   std::lock_guard lock(g_mutex);
+  if (g_notices.receive != MPI_REQUEST_NULL) {  // local: no peer needs to take part
+    MPI_Cancel(&g_notices.receive);
+    MPI_Request_free(&g_notices.receive);
+  }
   if (g_table.slots == nullptr) return;
   leaving();
   g_mine.store(nullptr);

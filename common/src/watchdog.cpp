@@ -60,6 +60,13 @@ Registry& registry() {
 // killed (or crashed). Returns when nothing is lost.
 void leave_if_peer_lost(Registry& r) {
   if (!peers::attached()) return;
+  // Another node saw the loss and said so (its line names the rank): leave quietly with it.
+  if (peers::notice() >= 0) {
+    peers::leaving();
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(kExitPeerLost);
+  }
   std::string waiting_in;
   {
     std::lock_guard lock(r.mutex);
@@ -87,6 +94,8 @@ void leave_if_peer_lost(Registry& r) {
                  signal != 0 && !waiting_in.empty()
                      ? str(" (", stop_signal::name(signal), " received)").c_str()
                      : "");
+    std::fflush(stderr);
+    peers::tell_others(lost.front(), 0.5);  // the ranks of other nodes cannot see it
   }
   std::fflush(stdout);
   std::fflush(stderr);

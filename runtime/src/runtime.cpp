@@ -92,7 +92,7 @@ Runtime::Runtime(int& argc, char**& argv, const RuntimeOptions& options) {
   local_rank_ = node_comm_.rank();
   ranks_per_node_ = node_comm_.size();
   // A peer of this node that is killed is named, and its waiting peers leave (peers.hpp).
-  peers::attach(node_comm_.get(), rank_);
+  peers::attach(node_comm_.get(), world_.get(), rank_);
   watchdog::watch_peers();
   // Node index: number the node leaders (local rank 0) in world order, then share within the node.
   mpi::Comm leaders = world_.split(local_rank_ == 0 ? 0 : MPI_UNDEFINED, rank_);

@@ -13,8 +13,10 @@
 
 namespace dojo::peers {
 
-// Collective over `node` (the ranks that share memory): publishes this rank's world rank and pid.
-void attach(MPI_Comm node, int world_rank);
+// Collective over `world` (`node`: this rank's ranks that share memory): publishes this rank's
+// world rank and pid in the node's table, and (with MPI_THREAD_MULTIPLE) opens the notice channel
+// on a duplicate of `world` through which the node that saw a loss tells the other nodes.
+void attach(MPI_Comm node, MPI_Comm world, int world_rank);
 // Collective over the same ranks: frees the table (before MPI_Finalize).
 void detach();
 // Not collective: marks this rank leaving and stops reading the table, which MPI_Finalize or
@@ -31,6 +33,12 @@ std::vector<int> lost();
 
 // True when this rank is the lowest world rank of its node that is not lost: the one that reports.
 bool reports_for_node();
+
+// Ranks on other nodes cannot see a loss: the rank that reports it sends every other rank a notice
+// (non-blocking, waited for at most `seconds`) before it leaves. notice() returns the lost rank
+// such a notice named, or -1 (called by the watchdog thread only).
+void tell_others(int lost_rank, double seconds);
+int notice();
 
 // For a signal handler (async-signal-safe; kill(pid, 0) only, so a zombie counts as alive): when a
 // peer of this node is lost, prints "dojo: error: rank R: peer rank K lost ..." if this rank

@@ -25,7 +25,8 @@ inline constexpr int kExitPeerLost = 3;
 // surviving rank of the node prints
 //   dojo: error: rank 0: peer rank 1 lost (its process ended without leaving the job) while this
 //   rank was waiting in allreduce #12 (SIGTERM received); ending the job
-// The runtime calls it once the node's table is attached.
+// and tells the ranks of the other nodes, which leave too, quietly (peers::tell_others). The
+// runtime calls it once the node's table is attached.
 void watch_peers();
 
 // Seconds a single wait may last; 0 (or negative) switches the watchdog off. Thread-safe.
