@@ -11,6 +11,14 @@ endif()
 # Error locations name files relative to the project ("collectives/src/ring.cpp"), not the build host.
 add_compile_options(-fmacro-prefix-map=${CMAKE_SOURCE_DIR}/=)
 
+if(DOJO_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "DOJO_FUZZ needs clang (libFuzzer): CXX=clang++-14 CC=clang-14")
+  endif()
+  # Coverage for libFuzzer in every library, with the sanitizers that turn bugs into crashes.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -g)
+  add_link_options(-fsanitize=address,undefined)
+endif()
 if(DOJO_SANITIZE)
   string(REPLACE ";" "," _dojo_san "${DOJO_SANITIZE}")
   message(STATUS "dojo: building with sanitizers: ${_dojo_san}")
