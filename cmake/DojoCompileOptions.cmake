@@ -13,7 +13,7 @@ add_compile_options(-fmacro-prefix-map=${CMAKE_SOURCE_DIR}/=)
 
 if(DOJO_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
-    message(FATAL_ERROR "DOJO_FUZZ needs clang (libFuzzer): CXX=clang++-14 CC=clang-14")
+    message(FATAL_ERROR "DOJO_FUZZ needs clang (libFuzzer): CXX=clang++-16 CC=clang-16")
   endif()
   # Coverage for libFuzzer in every library, with the sanitizers that turn bugs into crashes.
   add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -g)

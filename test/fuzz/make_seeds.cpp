@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   using dojo::io::DatasetKind;
   {
     // 4 samples of shape (2, 2), 3 classes, float32.
-    dojo::io::DatasetWriter w(dir + "/classes-float.h5", DatasetKind::classification, "seed",
+    dojo::io::DatasetWriter w(dir + "/classes-float.hdf5", DatasetKind::classification, "seed",
                               "make_seeds");
     dojo::io::ClassMetadata m{{2, 2}, 3, {"a", "b", "c"}};
     const std::vector<float> samples = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   }
   {
     // 3 samples of 4 bytes, 2 classes, uint8 with scale 1/255.
-    dojo::io::DatasetWriter w(dir + "/classes-uint8.h5", DatasetKind::classification, "seed",
+    dojo::io::DatasetWriter w(dir + "/classes-uint8.hdf5", DatasetKind::classification, "seed",
                               "make_seeds");
     dojo::io::ClassMetadata m{{4}, 2, {}};
     const std::vector<std::uint8_t> samples = {0, 255, 7, 9, 1, 2, 3, 4, 200, 100, 50, 25};
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     w.close();
   }
   {
-    dojo::io::DatasetWriter w(dir + "/tokens.h5", DatasetKind::tokens, "seed", "make_seeds");
+    dojo::io::DatasetWriter w(dir + "/tokens.hdf5", DatasetKind::tokens, "seed", "make_seeds");
     const std::string text = "the quick brown fox";
     const std::vector<std::uint8_t> tokens(text.begin(), text.end());
     w.add_token_split("train", tokens, 256);
