@@ -8,11 +8,10 @@
 #include <csignal>
 
 #include "dojo/common/peers.hpp"
+#include "dojo/common/watchdog.hpp"
 
 namespace dojo::stop_signal {
 namespace {
-
-constexpr int kExitPeerLost = 3;  // watchdog::kExitPeerLost (watchdog.hpp)
 
 std::atomic<int> received{0};
 std::atomic<bool> saved{false};
@@ -28,7 +27,7 @@ extern "C" void on_signal(int signal) {
   // Asked twice to terminate: stop now, as the user clearly wants. A launcher that ends the job
   // because a rank was killed sends that second SIGTERM too: then name the lost rank.
   if (signal == SIGINT || signal == SIGTERM) {
-    peers::exit_if_peer_lost(kExitPeerLost, "stopping (a second stop signal came)");
+    peers::exit_if_peer_lost(watchdog::kExitWatchdog, "stopping (a second stop signal came)");
     static const char message[] = "dojo: second stop signal: exiting without saving\n";
     ssize_t ignored = write(STDERR_FILENO, message, sizeof message - 1);
     (void)ignored;

@@ -49,8 +49,8 @@ Registry& registry() {
   std::fprintf(stderr, "dojo: error: %s\n", message.c_str());
   std::fflush(stdout);
   std::fflush(stderr);
-  if (mpi::is_initialized() && !mpi::is_finalized()) MPI_Abort(MPI_COMM_WORLD, kExitPeerLost);
-  std::_Exit(kExitPeerLost);
+  if (mpi::is_initialized() && !mpi::is_finalized()) MPI_Abort(MPI_COMM_WORLD, kExitWatchdog);
+  std::_Exit(kExitWatchdog);
 }
 
 // A peer of this node is lost (its process ended without leaving: SIGKILL, the OOM killer) while
@@ -65,7 +65,7 @@ void leave_if_peer_lost(Registry& r) {
     peers::leaving();
     std::fflush(stdout);
     std::fflush(stderr);
-    std::_Exit(kExitPeerLost);
+    std::_Exit(kExitWatchdog);
   }
   std::string waiting_in;
   {
@@ -99,7 +99,7 @@ void leave_if_peer_lost(Registry& r) {
   }
   std::fflush(stdout);
   std::fflush(stderr);
-  std::_Exit(kExitPeerLost);
+  std::_Exit(kExitWatchdog);
 }
 
 void check_loop() {
@@ -129,8 +129,6 @@ void check_loop() {
   }
 }
 
-}  // namespace
-
 void start_thread(Registry& r) {
   std::lock_guard lock(r.mutex);
   if (!r.thread_started.load()) {
@@ -138,6 +136,8 @@ void start_thread(Registry& r) {
     std::thread(check_loop).detach();
   }
 }
+
+}  // namespace
 
 void set_timeout(double seconds) {
   Registry& r = registry();

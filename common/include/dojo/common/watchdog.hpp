@@ -16,12 +16,12 @@
 
 namespace dojo::watchdog {
 
-// Exit code of a rank ended by the watchdog: a hang, or a lost peer.
-inline constexpr int kExitPeerLost = 3;
+// Exit code of a rank ended by the watchdog's thread: a hang, or a lost peer.
+inline constexpr int kExitWatchdog = 3;
 
 // Starts the checking thread (if not yet running) for the peer-loss check alone: while this rank
 // waits (a Wait older than 0.5 s) or has a stop signal pending, a peer of its node that is lost
-// (peers.hpp) ends this rank with exit code kExitPeerLost within about a second; the lowest
+// (peers.hpp) ends this rank with exit code kExitWatchdog within about a second; the lowest
 // surviving rank of the node prints
 //   dojo: error: rank 0: peer rank 1 lost (its process ended without leaving the job) while this
 //   rank was waiting in allreduce #12 (SIGTERM received); ending the job
