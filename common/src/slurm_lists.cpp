@@ -88,6 +88,10 @@ Pattern parse_pattern(std::string_view expr, std::string_view whole) {
   std::size_t pos = 0;
   for (;;) {
     const std::size_t open = expr.find('[', pos);
+    // Every bracket adds at least one digit: a longer expression cannot make a host name (and the
+    // expansion recurses once per bracket).
+    if (p.ranges.size() > kMaxHostName)
+      bad_hostlist(whole, str("a host name is longer than ", kMaxHostName, " characters"));
     if (open == std::string_view::npos) {
       p.literals.push_back(expr.substr(pos));
       return p;

@@ -117,6 +117,9 @@ TEST(SlurmLists, HostListsAreBoundedBeforeExpansion) {
   EXPECT_THROW(expand_hostlist("n[1-5]", 4), dojo::Error);
   EXPECT_THROW(expand_hostlist(std::string(100, 'h')), dojo::Error);  // longer than a host name
   EXPECT_THROW(expand_hostlist("n[[1-2]]"), dojo::Error);
+  std::string deep;  // 20,000 brackets: refused before the expansion recurses 20,000 deep
+  for (int i = 0; i < 20000; ++i) deep += "a[1]";
+  EXPECT_THROW(expand_hostlist(deep), dojo::Error);
   EXPECT_THROW(expand_hostlist("n[99999999999999999999]"), dojo::Error);
 }
 
