@@ -40,18 +40,10 @@ void append_json_string(std::ostringstream& out, const std::string& text) {
   out << '"';
   for (char c : text) {
     switch (c) {
-      case '"':
-        out << "\\\"";
-        break;
-      case '\\':
-        out << "\\\\";
-        break;
-      case '\n':
-        out << "\\n";
-        break;
-      case '\t':
-        out << "\\t";
-        break;
+      case '"': out << "\\\""; break;
+      case '\\': out << "\\\\"; break;
+      case '\n': out << "\\n"; break;
+      case '\t': out << "\\t"; break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char code[8];
@@ -67,12 +59,8 @@ void append_json_string(std::ostringstream& out, const std::string& text) {
 
 }  // namespace
 
-void enable() {
-  on.store(true);
-}
-bool enabled() noexcept {
-  return on.load(std::memory_order_relaxed);
-}
+void enable() { on.store(true); }
+bool enabled() noexcept { return on.load(std::memory_order_relaxed); }
 
 Span::Span(const char* name, const char* category, std::string detail)
     : name_(name), category_(category) {
@@ -157,9 +145,8 @@ void write(const std::string& path, MPI_Comm comm) {
     }
   }
   DOJO_CHECK_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
-  if (!ok)
-    user_error(str("--trace ", path, ": ", problem.empty() ? "cannot be written" : problem,
-                   " (choose a writable path)"));
+  if (!ok) user_error(str("--trace ", path, ": ", problem.empty() ? "cannot be written" : problem,
+                          " (choose a writable path)"));
 }
 
 }  // namespace dojo::trace
