@@ -2,14 +2,6 @@
 // serial examination that tells a complete dojo checkpoint from anything else.
 #include "checkpoint_layout.hpp"
 
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <system_error>
@@ -19,12 +11,10 @@
 #include "dojo/common/error.hpp"
 #include "dojo/io/hdf5.hpp"
 #include "dojo/io/hdf5_attribute.hpp"
+#include "isolated_read.hpp"
 
 namespace dojo::io::detail::checkpoint {
 namespace fs = std::filesystem;
-namespace {
-constexpr int kExamineSeconds = 20;  // metadata of a good checkpoint reads in milliseconds
-}  // namespace
 
 std::string step_file_name(std::int64_t step) {
   char name[64];
@@ -249,69 +239,32 @@ std::string examine_here(const fs::path& path, Summary& out) {
   return "";
 }
 
-// Reads everything from `fd` until EOF or `deadline`; false on timeout.
-bool read_until(int fd, std::string& out, std::chrono::steady_clock::time_point deadline) {
-  char buffer[4096];
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{fd, POLLIN, 0};
-    const int ready = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
-    if (ready < 0 && errno != EINTR) return true;
-    if (ready <= 0) continue;
-    const ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return true;
-    out.append(buffer, static_cast<std::size_t>(n));
-  }
-}
-
 }  // namespace
 
 std::string examine(const fs::path& path, Summary& out) {
-  // HDF5 1.10 (Debian 12) can loop for ever on a damaged file, e.g. a variable-length string
-  // attribute whose global heap object is garbage (found by test/fuzz/fuzz_checkpoint), and a
-  // library call cannot be interrupted in the process that made it. So a child process reads the
-  // metadata, with a time limit, and hands the summary back through a pipe; a child that hangs or
-  // crashes makes the file "corrupt", not the job.
-  int fds[2];
-  if (pipe(fds) != 0) return examine_here(path, out);
-  const pid_t child = fork();
-  if (child < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    return examine_here(path, out);
-  }
-  if (child == 0) {
-    close(fds[0]);
+  // The reads run in a child with a time limit (isolated_read.hpp): a damaged file that makes
+  // HDF5 loop or crash is "corrupt", not a hung or crashed job.
+  const IsolatedResult r = run_isolated([&] {
     Summary summary;
     const std::string why = examine_here(path, summary);
-    const std::string message = why.empty() ? "+" + encode(summary) : "-" + why;
-    for (std::size_t done = 0; done < message.size();) {
-      const ssize_t n = write(fds[1], message.data() + done, message.size() - done);
-      if (n <= 0 && errno != EINTR) break;
-      if (n > 0) done += static_cast<std::size_t>(n);
-    }
-    _exit(0);  // no atexit handlers: HDF5's and MPI's state belong to the parent
+    return why.empty() ? "+" + encode(summary) : "-" + why;
+  });
+  switch (r.status) {
+    case IsolatedResult::timed_out:
+      return str("is corrupt (reading its HDF5 metadata did not finish within ",
+                 kIsolatedReadSeconds, " s: a damaged file)");
+    case IsolatedResult::crashed:
+      return "is corrupt (reading its HDF5 metadata crashed the reader: a damaged file)";
+    case IsolatedResult::user_error:
+    case IsolatedResult::failed:
+      return str("is corrupt (", r.text, ")");
+    case IsolatedResult::ok:
+      break;
   }
-  close(fds[1]);
-  std::string message;
-  const bool finished = read_until(
-      fds[0], message, std::chrono::steady_clock::now() + std::chrono::seconds(kExamineSeconds));
-  close(fds[0]);
-  if (!finished) kill(child, SIGKILL);
-  int status = 0;
-  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!finished)
-    return str("is corrupt (reading its HDF5 metadata did not finish within ", kExamineSeconds,
-               " s: a damaged file)");
-  if (message.empty() || !WIFEXITED(status))
-    return "is corrupt (reading its HDF5 metadata crashed the reader: a damaged file)";
-  if (message[0] == '-') return message.substr(1);
+  if (r.text.empty()) return "is corrupt (no answer from its reader)";
+  if (r.text[0] == '-') return r.text.substr(1);
   try {
-    out = decode_summary(message.substr(1));
+    out = decode_summary(r.text.substr(1));
   } catch (const Error& e) {
     return str("is corrupt (", e.message(), ")");
   }
