@@ -1,7 +1,9 @@
 // The node's table of ranks (pid, state) in MPI shared memory, and the test for a lost peer.
 #include "dojo/common/peers.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -32,7 +34,6 @@ static_assert(std::atomic<int>::is_always_lock_free &&
               std::atomic<std::uint64_t>::is_always_lock_free);
 
 struct Table {
-  MPI_Win window = MPI_WIN_NULL;
   Slot* slots = nullptr;
   int count = 0;
   int mine = -1;
@@ -100,13 +101,31 @@ void attach(MPI_Comm node, MPI_Comm world, int world_rank) {
   int rank = 0, size = 1;
   DOJO_CHECK_MPI(MPI_Comm_rank(node, &rank));
   DOJO_CHECK_MPI(MPI_Comm_size(node, &size));
-  void* base = nullptr;
-  const MPI_Aint bytes = rank == 0 ? static_cast<MPI_Aint>(sizeof(Slot)) * size : 0;
-  DOJO_CHECK_MPI(
-      MPI_Win_allocate_shared(bytes, sizeof(Slot), MPI_INFO_NULL, node, &base, &g_table.window));
-  MPI_Aint got = 0;
-  int unit = 0;
-  DOJO_CHECK_MPI(MPI_Win_shared_query(g_table.window, 0, &got, &unit, &base));
+  // POSIX shared memory, not an MPI window: the table must stay mapped after MPI_Finalize (a
+  // runtime may outlive it, and the watchdog thread reads it until the process ends). Node rank 0
+  // creates it under a name private to this job step, the others map it, then the name goes.
+  char name[64] = {};
+  if (rank == 0)
+    std::snprintf(name, sizeof name, "/dojo-peers-%d-%d", static_cast<int>(getpid()), world_rank);
+  DOJO_CHECK_MPI(MPI_Bcast(name, sizeof name, MPI_CHAR, 0, node));
+  const std::size_t bytes = sizeof(Slot) * static_cast<std::size_t>(size);
+  int fd = shm_open(name, rank == 0 ? O_CREAT | O_EXCL | O_RDWR : O_RDWR, 0600);
+  if (rank == 0 && fd >= 0 && ftruncate(fd, static_cast<off_t>(bytes)) != 0) {
+    close(fd);
+    fd = -1;
+  }
+  DOJO_CHECK_MPI(MPI_Barrier(node));  // created and sized before the others open it
+  if (rank != 0) fd = shm_open(name, O_RDWR, 0600);
+  void* base =
+      fd >= 0 ? mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED;
+  if (fd >= 0) close(fd);
+  int mapped = base != MAP_FAILED ? 1 : 0;
+  DOJO_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, &mapped, 1, MPI_INT, MPI_MIN, node));
+  if (rank == 0) shm_unlink(name);
+  if (mapped == 0) {  // no shared memory here: no peer-loss check, nothing else changes
+    if (base != MAP_FAILED) munmap(base, bytes);
+    return;
+  }
   g_table.slots = static_cast<Slot*>(base);
   g_table.count = size;
   g_table.mine = rank;
@@ -121,14 +140,14 @@ void attach(MPI_Comm node, MPI_Comm world, int world_rank) {
 }
 
 void detach() {
-  forget();
-  if (g_table.window != MPI_WIN_NULL) MPI_Win_free(&g_table.window);
+  forget();  // the table stays mapped (the watchdog thread may still look): a few bytes
+  if (mpi::is_finalized()) return;
   if (g_notices.comm != MPI_COMM_NULL) MPI_Comm_free(&g_notices.comm);
 }
 
 void tell_others(int lost_rank, double seconds) {
   std::lock_guard lock(g_mutex);
-  if (g_notices.comm == MPI_COMM_NULL || g_table.slots == nullptr) return;
+  if (g_notices.comm == MPI_COMM_NULL || g_table.slots == nullptr || mpi::is_finalized()) return;
   // Not to this node's ranks: they see the loss in the table themselves.
   std::vector<char> on_node(static_cast<std::size_t>(g_notices.size), 0);
   for (int i = 0; i < g_table.count; ++i) {
@@ -158,7 +177,7 @@ void tell_others(int lost_rank, double seconds) {
 
 int notice() {
   std::lock_guard lock(g_mutex);
-  if (g_notices.receive == MPI_REQUEST_NULL) return -1;
+  if (g_notices.receive == MPI_REQUEST_NULL || mpi::is_finalized()) return -1;
   int done = 0;
   if (MPI_Test(&g_notices.receive, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS || done == 0) return -1;
   return g_notices.received;
@@ -166,7 +185,8 @@ int notice() {
 
 void forget() {
   std::lock_guard lock(g_mutex);
-  if (g_notices.receive != MPI_REQUEST_NULL) {  // local: no peer needs to take part
+  // A runtime destroyed after MPI_Finalize (a test's static one) has nothing left to free.
+  if (g_notices.receive != MPI_REQUEST_NULL && !mpi::is_finalized()) {  // local: no peer takes part
     MPI_Cancel(&g_notices.receive);
     MPI_Request_free(&g_notices.receive);
   }
