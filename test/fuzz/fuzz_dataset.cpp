@@ -19,24 +19,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   dojo::fuzz::expect_only_user_errors([&] { info = dojo::io::validate_local(path); });
   if (!info) return 0;
   // Accepted: the loaders read it (a user error is still fine: a batch larger than the split).
-  for (const auto& split : info->splits) dojo::fuzz::expect_only_user_errors([&] {
-    dojo::io::LoaderOptions options;
-    options.path = path;
-    options.split = split.name;
-    options.global_batch = 2;
-    options.order = dojo::io::Order::sequential;
-    if (info->kind == dojo::io::DatasetKind::classification) {
-      dojo::io::ClassificationLoader loader(options, MPI_COMM_SELF);
-      dojo::io::ClassificationBatch batch;
-      for (int i = 0; i < 4 && loader.next(batch); ++i) {
+  for (const auto& split : info->splits)
+    dojo::fuzz::expect_only_user_errors([&] {
+      dojo::io::LoaderOptions options;
+      options.path = path;
+      options.split = split.name;
+      options.global_batch = 2;
+      options.order = dojo::io::Order::sequential;
+      if (info->kind == dojo::io::DatasetKind::classification) {
+        dojo::io::ClassificationLoader loader(options, MPI_COMM_SELF);
+        dojo::io::ClassificationBatch batch;
+        for (int i = 0; i < 4 && loader.next(batch); ++i) {
+        }
+      } else {
+        options.context_length = 2;
+        dojo::io::TokenLoader loader(options, MPI_COMM_SELF);
+        dojo::io::TokenBatch batch;
+        for (int i = 0; i < 4 && loader.next(batch); ++i) {
+        }
       }
-    } else {
-      options.context_length = 2;
-      dojo::io::TokenLoader loader(options, MPI_COMM_SELF);
-      dojo::io::TokenBatch batch;
-      for (int i = 0; i < 4 && loader.next(batch); ++i) {
-      }
-    }
-  });
+    });
   return 0;
 }
