@@ -28,6 +28,7 @@ class TrainCommand final : public Command {
     jobs::add_train_options(*command_, config_);
   }
   bool chosen() const override { return command_->parsed(); }
+  bool polls_stop_signal() const override { return true; }
 
   int run(Context& context) override {
     auto& rt = context.runtime;

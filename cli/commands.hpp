@@ -18,6 +18,9 @@ class Command {
   // True when the user chose this command on the command line.
   virtual bool chosen() const = 0;
   virtual int run(Context& context) = 0;
+  // True when the command stops cleanly on SIGUSR1/SIGTERM/SIGINT by polling the stop flag
+  // (training); the others get the signals' default actions once they run.
+  virtual bool polls_stop_signal() const { return false; }
 };
 
 std::unique_ptr<Command> make_info_command(CLI::App& app);

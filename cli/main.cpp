@@ -11,6 +11,8 @@
 #include "config_file.hpp"
 #include "dojo/common/log.hpp"
 #include "dojo/config/cli.hpp"
+#include "dojo/common/stop_point.hpp"
+#include "dojo/common/stop_signal.hpp"
 #include "dojo/runtime/guarded_main.hpp"
 #include "dojo/runtime/runtime.hpp"
 
@@ -87,15 +89,23 @@ int run(int argc, char** argv) {
   options.log.level = dojo::log::parse_level(global.log_level);
   options.log.all_ranks = global.log_ranks == "all";
   runtime.configure(options);
+  dojo::stop_point(runtime.world(), dojo::StopPoint::start);
 
   dojo::cli::Context context{runtime};
-  for (auto& command : commands)
-    if (command->chosen()) return command->run(context);
+  for (auto& command : commands) {
+    if (!command->chosen()) continue;
+    // Commands that never look at the stop flag take signals the default way from here.
+    if (!command->polls_stop_signal()) dojo::stop_signal::restore_defaults();
+    return command->run(context);
+  }
   dojo::internal_error("no command was chosen although CLI11 requires one");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First: from the moment the process starts, SIGUSR1/SIGTERM/SIGINT end it cleanly (exit 75 at
+  // the next stop point, or a checkpoint in the training loop), never by the default action.
+  dojo::stop_signal::install();
   return dojo::runtime::guarded_main([&] { return run(argc, argv); });
 }

@@ -9,6 +9,7 @@
 #include <set>
 #include <system_error>
 
+#include "dojo/common/environment.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/device/host_device.hpp"
 #include "dojo/device/plugin_device.hpp"
@@ -71,18 +72,8 @@ std::string available_names(const std::optional<std::vector<fs::path>>& path) {
 }  // namespace
 
 std::vector<fs::path> plugin_search_path() {
-  std::vector<fs::path> dirs;
-  const char* value = std::getenv("DOJO_DEVICE_PATH");
-  if (value == nullptr) return dirs;
-  std::string_view rest(value);
-  while (!rest.empty()) {
-    const auto colon = rest.find(':');
-    const auto dir = rest.substr(0, colon);
-    if (!dir.empty()) dirs.emplace_back(dir);
-    if (colon == std::string_view::npos) break;
-    rest.remove_prefix(colon + 1);
-  }
-  return dirs;
+  const auto& dirs = env::settings().device_path;
+  return std::vector<fs::path>(dirs.begin(), dirs.end());
 }
 
 std::unique_ptr<Device> open(std::string_view spec, const DeviceOptions& options) {

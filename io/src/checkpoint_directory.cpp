@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "checkpoint_layout.hpp"
+#include "dojo/common/environment.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/common/log.hpp"
 #include "dojo/io/checkpoint.hpp"
@@ -119,15 +120,9 @@ void prune(const fs::path& dir, int keep, std::int64_t just_written) {
 }
 
 void crash_point(const char* phase) {
-  // Read once: test hooks, not settings (see docs/checkpoint-format.md).
-  static const std::string crash = [] {
-    const char* value = std::getenv("DOJO_CHECKPOINT_CRASH_AT");
-    return std::string(value ? value : "");
-  }();
-  static const std::string hang = [] {
-    const char* value = std::getenv("DOJO_CHECKPOINT_HANG_AT");
-    return std::string(value ? value : "");
-  }();
+  // Test hooks, not settings (see docs/checkpoint-format.md), read with the environment.
+  const std::string& crash = env::settings().checkpoint_crash_at;
+  const std::string& hang = env::settings().checkpoint_hang_at;
   if (crash == phase) {
     log::warn("DOJO_CHECKPOINT_CRASH_AT=", phase, ": killing this process");
     std::raise(SIGKILL);

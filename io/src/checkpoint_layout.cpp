@@ -11,6 +11,7 @@
 #include "dojo/common/error.hpp"
 #include "dojo/io/hdf5.hpp"
 #include "dojo/io/hdf5_attribute.hpp"
+#include "isolated_read.hpp"
 
 namespace dojo::io::detail::checkpoint {
 namespace fs = std::filesystem;
@@ -202,9 +203,7 @@ void read_summary(hid_t file, Summary& out) {
   }
 }
 
-}  // namespace
-
-std::string examine(const fs::path& path, Summary& out) {
+std::string examine_here(const fs::path& path, Summary& out) {
   std::error_code error;
   if (!fs::exists(path, error)) return "does not exist";
   if (fs::is_directory(path, error)) return "is a directory, not a checkpoint file";
@@ -234,6 +233,38 @@ std::string examine(const fs::path& path, Summary& out) {
         hdf5::read_int_attribute(file.get(), kCompleteAttribute) != 1)
       return "is incomplete (no 'complete' marker: its writer stopped before finishing)";
     read_summary(file.get(), out);
+  } catch (const Error& e) {
+    return str("is corrupt (", e.message(), ")");
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string examine(const fs::path& path, Summary& out) {
+  // The reads run in a child with a time limit (isolated_read.hpp): a damaged file that makes
+  // HDF5 loop or crash is "corrupt", not a hung or crashed job.
+  const IsolatedResult r = run_isolated([&] {
+    Summary summary;
+    const std::string why = examine_here(path, summary);
+    return why.empty() ? "+" + encode(summary) : "-" + why;
+  });
+  switch (r.status) {
+    case IsolatedResult::timed_out:
+      return str("is corrupt (reading its HDF5 metadata did not finish within ",
+                 kIsolatedReadSeconds, " s: a damaged file)");
+    case IsolatedResult::crashed:
+      return "is corrupt (reading its HDF5 metadata crashed the reader: a damaged file)";
+    case IsolatedResult::user_error:
+    case IsolatedResult::failed:
+      return str("is corrupt (", r.text, ")");
+    case IsolatedResult::ok:
+      break;
+  }
+  if (r.text.empty()) return "is corrupt (no answer from its reader)";
+  if (r.text[0] == '-') return r.text.substr(1);
+  try {
+    out = decode_summary(r.text.substr(1));
   } catch (const Error& e) {
     return str("is corrupt (", e.message(), ")");
   }

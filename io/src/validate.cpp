@@ -11,6 +11,7 @@
 #include "dojo/io/hdf5.hpp"
 #include "dojo/io/hdf5_attribute.hpp"
 #include "info_codec.hpp"
+#include "isolated_read.hpp"
 #include "root_decides.hpp"
 
 namespace dojo::io {
@@ -288,17 +289,32 @@ DatasetInfo validate_local(const std::string& path, std::optional<DatasetKind> e
   if (hdf5_signature < 0) user_error(str(path, ": cannot be read: check its permissions"));
   if (hdf5_signature == 0)
     user_error(str(path, ": not an HDF5 file: pass a file written by `dojo data prepare`"));
-  hdf5::quiet_errors();
-  hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0)
-    user_error(str(path, ": damaged HDF5 file (", hdf5::take_error_stack(true), "): ", kRecreate));
-  try {
-    return Validator(path, hdf5::File(id)).run(expected);
-  } catch (const Error& e) {
-    if (e.kind() == ErrorKind::user) throw;
-    // A library call failing on a file that opened means damaged metadata.
-    user_error(str(path, ": damaged HDF5 file (", e.message(), "): ", kRecreate));
+  // The HDF5 reads run in a child with a time limit (isolated_read.hpp): HDF5 1.10 loops for
+  // ever on some damaged files.
+  const detail::IsolatedResult r = detail::run_isolated([&] {
+    hdf5::quiet_errors();
+    hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (id < 0)
+      user_error(
+          str(path, ": damaged HDF5 file (", hdf5::take_error_stack(true), "): ", kRecreate));
+    return detail::encode(Validator(path, hdf5::File(id)).run(expected));
+  });
+  switch (r.status) {
+    case detail::IsolatedResult::ok:
+      return detail::decode_info(r.text);
+    case detail::IsolatedResult::user_error:
+      user_error(r.text);
+    case detail::IsolatedResult::failed:
+      // A library call failing on a file that opened means damaged metadata.
+      user_error(str(path, ": damaged HDF5 file (", r.text, "): ", kRecreate));
+    case detail::IsolatedResult::timed_out:
+      user_error(str(path, ": damaged HDF5 file (reading its metadata did not finish within ",
+                     detail::kIsolatedReadSeconds, " s): ", kRecreate));
+    case detail::IsolatedResult::crashed:
+      break;
   }
+  user_error(
+      str(path, ": damaged HDF5 file (reading its metadata crashed the reader): ", kRecreate));
 }
 
 DatasetInfo validate(const std::string& path, std::optional<DatasetKind> expected, MPI_Comm comm) {

@@ -2,10 +2,10 @@
 
 #include <array>
 #include <chrono>
-#include <cstdlib>
 #include <thread>
 
 #include "dojo/common/clock.hpp"
+#include "dojo/common/environment.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/common/log.hpp"
 #include "dojo/common/stop_signal.hpp"
@@ -14,15 +14,9 @@ namespace dojo::jobs {
 
 TestHold TestHold::from_environment() {
   TestHold hold;
-  const char* value = std::getenv("DOJO_TEST_HOLD_AFTER_STEP");
-  if (value == nullptr || *value == '\0') return hold;
-  char* end = nullptr;
-  long long step = std::strtoll(value, &end, 10);
-  if (*end != '\0' || step < 0)
-    user_error(str("DOJO_TEST_HOLD_AFTER_STEP='", value, "' is not a step number"));
-  hold.after_step = step;
-  if (const char* seconds = std::getenv("DOJO_TEST_HOLD_SECONDS"))
-    hold.seconds = std::atof(seconds);
+  const env::Settings& settings = env::settings();
+  if (settings.test_hold_after_step) hold.after_step = *settings.test_hold_after_step;
+  hold.seconds = settings.test_hold_seconds;
   return hold;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "dojo/common/environment.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/config/cli.hpp"
 
@@ -227,8 +228,8 @@ runtime::Layout resolved_layout(const TrainConfig& t, int world_size) {
 
 std::string output_directory(const TrainConfig& t) {
   if (!t.out.empty()) return t.out;
-  const char* job = std::getenv("SLURM_JOB_ID");
-  if (job != nullptr && *job != '\0') return str("runs/slurm-", job);
+  const std::string& job = env::settings().slurm_job_id;  // digits only
+  if (!job.empty()) return str("runs/slurm-", job);
   return "runs/train";
 }
 

@@ -7,6 +7,7 @@
 
 #include "checkpoint_policy.hpp"
 #include "dojo/common/error.hpp"
+#include "dojo/common/stop_point.hpp"
 #include "dojo/common/trace.hpp"
 #include "output_paths.hpp"
 #include "resume.hpp"
@@ -29,6 +30,7 @@ TrainResult train(const TrainConfig& config, const runtime::Runtime& runtime,
   }
   check_output_paths(config, world);
   TrainingJob job(config, runtime, resolved_toml);
+  stop_point(world, StopPoint::data);  // a stop signal so far: exit 75, nothing written yet
   RunState state = job.run_state();
   const bool checkpointing =
       CheckpointPolicy(config.checkpoint_every, config.checkpoint_minutes, job.steps).enabled();
@@ -36,6 +38,7 @@ TrainResult train(const TrainConfig& config, const runtime::Runtime& runtime,
   const ResumePoint resumed =
       resume_from_checkpoint(job.choices.resume, job.choices.resume_file, job.checkpoint_dir, state,
                              job.steps, checkpointing, world.get());
+  stop_point(world, StopPoint::resume);
   make_output_directory(job.out, world);
   return run_training(job, resumed);
 }

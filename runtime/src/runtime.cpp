@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <exception>
 
+#include "dojo/common/environment.hpp"
+#include "dojo/common/peers.hpp"
 #include "dojo/common/watchdog.hpp"
 
 namespace dojo::runtime {
@@ -28,10 +30,9 @@ int cores_online() {
 
 std::string detect_launcher() {
   // Both launchers leave their mark in the environment of the tasks they start.
-  if (std::getenv("SLURM_STEP_ID") != nullptr && std::getenv("SLURM_PROCID") != nullptr)
-    return "srun";
-  if (std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMIX_RANK") != nullptr)
-    return "mpirun";
+  const env::Settings& s = env::settings();
+  if (s.slurm_step && s.slurm_proc_id) return "srun";
+  if (s.mpirun) return "mpirun";
   return "none";
 }
 
@@ -46,8 +47,12 @@ ThreadPlan plan_threads(int requested, const std::optional<int>& slurm_cpus_per_
     plan.threads = requested;
     plan.source = "--threads";
   } else if (slurm_cpus_per_task && *slurm_cpus_per_task > 0) {
-    plan.threads = *slurm_cpus_per_task;
-    plan.source = "SLURM_CPUS_PER_TASK";
+    // Slurm never gives a task more CPUs than its node has; a larger value is not Slurm's, and
+    // OpenMP fails on thousands of threads: cap it at the node's cores.
+    plan.threads = std::min(*slurm_cpus_per_task, std::max(1, node_cores));
+    plan.source = plan.threads < *slurm_cpus_per_task
+                      ? "SLURM_CPUS_PER_TASK, capped at the node's cores"
+                      : "SLURM_CPUS_PER_TASK";
   } else {
     // A launcher that does not bind leaves every rank seeing every core: share them out.
     int share = std::max(1, node_cores / std::max(1, ranks_on_node));
@@ -79,10 +84,16 @@ Runtime::Runtime(int& argc, char**& argv, const RuntimeOptions& options) {
   size_ = world_.size();
   set_error_rank(rank_);
   log::set_rank(rank_, size_);
+  // The environment was parsed before MPI_Init (the launcher, the oversubscription): a malformed
+  // variable is reported now, once, by rank 0.
+  env::check();
 
   node_comm_ = world_.split_shared(rank_);
   local_rank_ = node_comm_.rank();
   ranks_per_node_ = node_comm_.size();
+  // A peer of this node that is killed is named, and its waiting peers leave (peers.hpp).
+  peers::attach(node_comm_.get(), world_.get(), rank_);
+  watchdog::watch_peers();
   // Node index: number the node leaders (local rank 0) in world order, then share within the node.
   mpi::Comm leaders = world_.split(local_rank_ == 0 ? 0 : MPI_UNDEFINED, rank_);
   if (local_rank_ == 0) {
@@ -121,7 +132,11 @@ void Runtime::configure(const RuntimeOptions& options) {
 Runtime::~Runtime() {
   // While an error unwinds, the other ranks may be inside a collective: MPI_Finalize could wait for
   // them forever. The error handler (guarded_main) decides how the job ends instead.
-  if (std::uncaught_exceptions() > 0) return;
+  if (std::uncaught_exceptions() > 0) {
+    peers::forget();
+    return;
+  }
+  peers::detach();
   node_comm_.reset();
   world_.reset();
   if (owns_mpi_ && !mpi::is_finalized()) MPI_Finalize();

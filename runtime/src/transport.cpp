@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "dojo/common/environment.hpp"
 #include "dojo/common/error.hpp"
 
 namespace dojo::runtime {

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "counting_device.hpp"
+#include "dojo/common/environment.hpp"
 #include "dojo/common/error.hpp"
 #include "dojo/device/registry.hpp"
 
@@ -74,8 +75,10 @@ TEST(DeviceRegistry, RegisteredDeviceOpensByName) {
 
 TEST(DeviceRegistry, SearchPathComesFromDojoDevicePath) {
   ASSERT_EQ(setenv("DOJO_DEVICE_PATH", "/opt/a::/opt/b:", 1), 0);
+  dojo::env::reread();  // the environment is parsed once; the test changed it
   const auto dirs = plugin_search_path();
   unsetenv("DOJO_DEVICE_PATH");
+  dojo::env::reread();
   ASSERT_EQ(dirs.size(), 2u);
   EXPECT_EQ(dirs[0], fs::path("/opt/a"));
   EXPECT_EQ(dirs[1], fs::path("/opt/b"));
@@ -118,8 +121,10 @@ TEST(DeviceRegistry, FindsPluginByNameInSearchPath) {
 TEST(DeviceRegistry, FindsPluginThroughTheEnvironment) {
   const std::string dir = fs::path(DOJO_TEST_REFERENCE_PLUGIN).parent_path().string();
   ASSERT_EQ(setenv("DOJO_DEVICE_PATH", dir.c_str(), 1), 0);
+  dojo::env::reread();  // the environment is parsed once; the test changed it
   auto device = open("reference");
   unsetenv("DOJO_DEVICE_PATH");
+  dojo::env::reread();
   EXPECT_EQ(device->info().name, "reference");
 }
 

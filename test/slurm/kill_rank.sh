@@ -59,6 +59,13 @@ show_job_output "$work/killed.out"
 [ -z "$survivors" ] || fail "dojo processes of job $job still alive: $survivors"
 [ "$state" = FAILED ] || fail "job $job ended $state, expected FAILED"
 grep -qE "task $victim_rank: Killed" "$work/killed.out" || fail "the job's output does not name rank $victim_rank"
+# The survivors leave on their own, well before Slurm's SIGKILL (KillWait, 10 s here), and one line
+# of dojo's names the lost rank; the other tasks exit (code 3), they are not killed.
+[ "$elapsed" -le 6 ] || fail "the survivors took ${elapsed}s to leave"
+n=$(grep -c "^dojo: error: rank [0-9]*: peer rank $victim_rank lost" "$work/killed.out")
+[ "$n" -eq 1 ] || fail "$n lines name rank $victim_rank as lost, expected one"
+grep -E "tasks? [0-9-]+: Killed" "$work/killed.out" | grep -vqE "task $victim_rank: Killed" &&
+  fail "tasks other than $victim_rank were killed by Slurm instead of leaving"
 echo "every rank gone ${elapsed}s after the kill; job $job FAILED and names task $victim_rank"
 
 latest=$(tr -d '[:space:]' < "$out/checkpoints/latest")

@@ -9,8 +9,12 @@ namespace dojo::stop_signal {
 // Exit code of a run that stopped early on a signal after saving its state (EX_TEMPFAIL).
 inline constexpr int kExitStopped = 75;
 
-// Installs the handlers for SIGUSR1, SIGUSR2, SIGTERM and SIGINT (idempotent).
+// Installs the handlers for SIGUSR1, SIGUSR2, SIGTERM and SIGINT (idempotent). `dojo` does this
+// first thing in main, so that a signal during start-up is never the default (fatal) action.
 void install();
+// For work that never polls the flag (commands other than training): puts back the default
+// actions, and if a signal already came, raises it again so it takes its default effect now.
+void restore_defaults();
 // The first signal received since install() (e.g. SIGUSR1), or 0.
 int requested() noexcept;
 // "SIGUSR1", "SIGTERM", ... for a signal number.

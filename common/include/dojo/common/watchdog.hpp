@@ -16,6 +16,19 @@
 
 namespace dojo::watchdog {
 
+// Exit code of a rank ended by the watchdog's thread: a hang, or a lost peer.
+inline constexpr int kExitWatchdog = 3;
+
+// Starts the checking thread (if not yet running) for the peer-loss check alone: while this rank
+// waits (a Wait older than 0.5 s) or has a stop signal pending, a peer of its node that is lost
+// (peers.hpp) ends this rank with exit code kExitWatchdog within about a second; the lowest
+// surviving rank of the node prints
+//   dojo: error: rank 0: peer rank 1 lost (its process ended without leaving the job) while this
+//   rank was waiting in allreduce #12 (SIGTERM received); ending the job
+// and tells the ranks of the other nodes, which leave too, quietly (peers::tell_others). The
+// runtime calls it once the node's table is attached.
+void watch_peers();
+
 // Seconds a single wait may last; 0 (or negative) switches the watchdog off. Thread-safe.
 void set_timeout(double seconds);
 double timeout() noexcept;
