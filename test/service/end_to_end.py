@@ -155,7 +155,8 @@ try:
               f"verifies ({info.strip().splitlines()[0] if info.strip() else ''})")
 
     # 4: the service stops while a job runs and comes back after the job ended.
-    submit(server, "bob", "restart", 300)
+    restart_steps = 5000  # some seconds of training: it is still running when the service stops
+    submit(server, "bob", "restart", restart_steps)
     slurm_id = watch(server, "bob", "restart", lambda j: j["state"] == "running", 120)[
         "slurm_job_id"]
     server.stop()
@@ -168,7 +169,7 @@ try:
         time.sleep(1)
     server.start()
     end = job(server, "bob", "restart")
-    if end["state"] != "completed" or end["progress"]["step"] != 300:
+    if end["state"] != "completed" or end["progress"]["step"] != restart_steps:
         fail(f"after a restart the job is {end['state']} at step {end['progress']['step']}")
     inspect_download(server, "bob", "/api/jobs/restart/model", os.path.join(work, "restart.h5"))
     print("the job that ended while the service was down is completed after its restart")
