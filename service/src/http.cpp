@@ -282,14 +282,11 @@ bool serve_http(Service& service, const HttpOptions& opts,
       send_error(res, 500, std::string("internal error: ") + e.what());
     }
   };
-  for (auto* method : {"Get", "Post", "Put", "Delete", "Patch"}) {
-    std::string m = method;
-    if (m == "Get") server.Get("/api/.*", api);
-    if (m == "Post") server.Post("/api/.*", api);
-    if (m == "Put") server.Put("/api/.*", api);
-    if (m == "Delete") server.Delete("/api/.*", api);
-    if (m == "Patch") server.Patch("/api/.*", api);
-  }
+  server.Get("/api/.*", api);
+  server.Post("/api/.*", api);
+  server.Put("/api/.*", api);
+  server.Delete("/api/.*", api);
+  server.Patch("/api/.*", api);
   server.Get("/", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("Content-Security-Policy",
                    "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'");
