@@ -123,6 +123,8 @@ ConfigCheck check_config(const std::string& text) {
     check.context = table["context"].value_or<std::int64_t>(128);
   check.checkpointing = table["checkpoint-every"].value_or<std::int64_t>(0) > 0 ||
                         table["checkpoint-minutes"].value_or<double>(0) > 0;
+  for (const char* key : {"layout", "dp", "tp", "pp"})
+    if (table.contains(key)) check.one_rank_checkable = false;
   if (check.steps < 0 || check.global_batch <= 0) {
     check.error = "the configuration's steps must be >= 0 and global-batch > 0";
     return check;

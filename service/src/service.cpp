@@ -162,7 +162,6 @@ std::pair<JobRecord, bool> Service::submit(const Tenant& tenant, const JobReques
                               {"nodes", request.nodes},     {"time_minutes", request.minutes}};
   std::string request_hash = sha256_hex(canonical.dump());
 
-  std::lock_guard lock(submit_mutex_);
   if (auto existing = store_.job(tenant.name, request.name)) {
     if (existing->request_hash == request_hash) return {*existing, false};
     throw ApiError{409, "a job named '" + request.name + "' exists with a different request"};
@@ -188,6 +187,15 @@ std::pair<JobRecord, bool> Service::submit(const Tenant& tenant, const JobReques
   if (config.ranks_needed > 0 && config.ranks_needed != request.ntasks)
     throw ApiError{422, "the configuration's layout needs " + std::to_string(config.ranks_needed) +
                             " ranks but ntasks is " + std::to_string(request.ntasks)};
+  // dojo's own checks of every value (not under the lock: it takes half a second).
+  if (config.one_rank_checkable) dry_run(tenant.name, config.toml, *data);
+
+  // Again under the lock: a concurrent retry, and the quota of jobs at once.
+  std::lock_guard lock(submit_mutex_);
+  if (auto existing = store_.job(tenant.name, request.name)) {
+    if (existing->request_hash == request_hash) return {*existing, false};
+    throw ApiError{409, "a job named '" + request.name + "' exists with a different request"};
+  }
   if (store_.active_jobs(tenant.name) >= q.max_running)
     throw ApiError{429, "quota: at most " + std::to_string(q.max_running) +
                             " jobs at once; wait until one ends"};
@@ -240,6 +248,38 @@ std::pair<JobRecord, bool> Service::submit(const Tenant& tenant, const JobReques
   }
   store_.update_job(job);
   return {*store_.job(job.tenant, job.name), true};
+}
+
+void Service::dry_run(const std::string& tenant, const std::string& toml, const fs::path& data) {
+  fs::path dir = tenant_dir(tenant);
+  fs::create_directories(dir);
+  fs::path file = dir / (".check-" + new_token().substr(0, 12) + ".toml");
+  write_file(file, toml);
+  // dojo is an MPI program: as root, Open MPI wants to be told that this is intended.
+  ProcessResult result =
+      run_process({options_.dojo_bin.string(), "train", "--config", file.string(), "--data",
+                   data.string(), "--out", (dir / ".dry-run").string(), "--dry-run"},
+                  60, 1 << 16,
+                  {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
+                   "OMPI_MCA_btl=self", "OMPI_MCA_pml=ob1"});
+  std::error_code ec;
+  fs::remove(file, ec);
+  if (result.exit_code == 0) return;
+  if (result.exit_code != 2)
+    throw ApiError{500, "the configuration check (dojo train --dry-run) failed: " +
+                            first_line(result.err + result.out)};
+  std::string line;
+  std::istringstream in(result.err + result.out);
+  std::string why = "dojo train refused the configuration";
+  while (std::getline(in, line))
+    if (auto at = line.find("dojo: error: "); at != std::string::npos) {
+      why = line.substr(at + 13);
+      break;
+    }
+  for (auto at = why.find(file.string()); at != std::string::npos; at = why.find(file.string()))
+    why.replace(at, file.string().size(), "config");
+  if (why.size() > 300) why = why.substr(0, 300) + "...";
+  throw ApiError{422, "dojo train refuses the configuration: " + why};
 }
 
 JobRecord Service::cancel(const Tenant& tenant, const std::string& name) {

@@ -33,7 +33,9 @@ def script(name, body):
     open(path, "w").write("#!/bin/bash\nset -eu\nd=" + fake + "\n" + body)
     os.chmod(path, stat.S_IRWXU)
 
-script("sbatch", 'n=$(($(cat $d/next 2>/dev/null || echo 100) + 1)); echo $n > $d/next\n'
+script("sbatch", 'for a in "$@"; do [ "$a" != --ntasks=3 ] || { echo "sbatch: error: Batch job '
+       'submission failed: Requested node configuration is not available" >&2; exit 1; }; done\n'
+       'n=$(($(cat $d/next 2>/dev/null || echo 100) + 1)); echo $n > $d/next\n'
        'printf "%s\\n" "$@" > $d/args-$n\nfor a in "$@"; do case $a in --job-name=*) '
        'echo "$n ${a#--job-name=}" >> $d/jobs;; esac; done\necho $n\n')
 script("scontrol", 'touch $d/jobs\nwhile read -r id name; do echo "JobId=$id JobName=$name '
@@ -190,6 +192,20 @@ try:
                    'model = "$(touch /tmp/owned)"', 'schedule = "1f1b; sh"', '[train]\nout = "/"']:
         s, body = server.request("POST", "/api/jobs", token_a, job_request("x4", config=config))
         expect(f"config {config!r}", s, body, 422)
+
+    # Values dojo itself refuses: `dojo train --dry-run` checks them before sbatch sees the job.
+    for config in ['lr = -1', 'model = "resnet"', 'hidden = [0]']:
+        s, body = server.request("POST", "/api/jobs", token_a, job_request("x5", config=config))
+        expect(f"config {config!r}", s, body, 422, "dojo train refuses")
+
+    # sbatch refuses a job: its own error is the reason, and the job is recorded as failed.
+    s, body = server.request("POST", "/api/jobs", token_a, job_request("refused", ntasks=3))
+    if s != 502 or "Requested node configuration is not available" not in body.get("error", ""):
+        fail(f"a job sbatch refuses answered {s} {body}")
+    s, body = server.request("GET", "/api/jobs/refused", token_a)
+    if body["state"] != "failed" or "sbatch refused the job: sbatch: error" not in body["reason"]:
+        fail(f"a job sbatch refused reads {body}")
+    checks += 2
 
     # Quotas: alice may run 2 jobs at once, 4 tasks, 1 node, 30 minutes.
     s, body = server.request("POST", "/api/jobs", token_a, job_request("a2"))

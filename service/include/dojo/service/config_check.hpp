@@ -15,8 +15,9 @@ struct ConfigCheck {
   std::string error;  // one line, when !ok
   std::string toml;   // the configuration re-serialised (only checked keys), when ok
   std::int64_t steps = 0, global_batch = 64, context = 0;  // for progress and time left
-  int ranks_needed = 0;        // the product of --layout, when given (0: any)
-  bool checkpointing = false;  // sets checkpoint-every or checkpoint-minutes above 0
+  int ranks_needed = 0;            // the product of --layout, when given (0: any)
+  bool checkpointing = false;      // sets checkpoint-every or checkpoint-minutes above 0
+  bool one_rank_checkable = true;  // no layout, dp, tp or pp: `dojo train --dry-run` on 1 rank
 };
 
 ConfigCheck check_config(const std::string& text);

@@ -13,7 +13,9 @@ struct ProcessResult {
 };
 
 // argv[0] is looked up in PATH. Output past `max_output` bytes per stream is dropped.
+// `extra_env` ("NAME=VALUE") is added to this process's environment for the child.
 ProcessResult run_process(const std::vector<std::string>& argv, double timeout_s = 30,
-                          std::size_t max_output = 1 << 20);
+                          std::size_t max_output = 1 << 20,
+                          const std::vector<std::string>& extra_env = {});
 
 }  // namespace dojo::service

@@ -76,6 +76,10 @@ class Service {
 
  private:
   void poll_loop();
+  // Runs `dojo train --dry-run` on the configuration (one process, no shell): dojo's own checks
+  // of every value. Throws ApiError 422 with dojo's one-line error.
+  void dry_run(const std::string& tenant, const std::string& toml,
+               const std::filesystem::path& data);
   void reconcile_job(JobRecord job, const struct SlurmListing& listing);
 
   ServiceOptions options_;
