@@ -31,5 +31,7 @@ std::unique_ptr<Command> make_topology_command(CLI::App& app);
 std::unique_ptr<Command> make_data_command(CLI::App& app);
 std::unique_ptr<Command> make_train_command(CLI::App& app);
 std::unique_ptr<Command> make_checkpoint_command(CLI::App& app);
+// `dojo serve ...` runs outside MPI: main() calls this before the runtime starts.
+int serve_main(int argc, char** argv);
 
 }  // namespace dojo::cli

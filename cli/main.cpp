@@ -5,6 +5,7 @@
 
 #include <iostream>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "commands.hpp"
@@ -56,6 +57,7 @@ int run(int argc, char** argv) {
       "dojo: a training runtime for supercomputers. Launch it with srun or mpirun; every rank runs "
       "the same command.\nExamples:\n  mpirun -n 4 dojo info\n"
       "  dojo data prepare fashion-mnist --out data/fashion-mnist.h5\n"
+      "  dojo serve --help   (training as a service: HTTP API and web page over Slurm)\n"
       "  mpirun -n 4 dojo train --config configs/fashion-mlp.toml\n  dojo bench gemm --threads 2",
       "dojo"};
   app.require_subcommand(1);
@@ -104,6 +106,8 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `dojo serve` is a long-lived service, not an MPI job: the default signal actions stop it.
+  if (argc > 1 && std::string_view(argv[1]) == "serve") return dojo::cli::serve_main(argc, argv);
   // First: from the moment the process starts, SIGUSR1/SIGTERM/SIGINT end it cleanly (exit 75 at
   // the next stop point, or a checkpoint in the training loop), never by the default action.
   dojo::stop_signal::install();

@@ -40,6 +40,15 @@ dojo_require(tomlplusplus_FOUND "toml++" "libtomlplusplus-dev")
 
 find_package(Threads REQUIRED)
 
+# dojo serve (service/): its HTTP server, state store and token hashes.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HTTPLIB IMPORTED_TARGET cpp-httplib)
+dojo_require(HTTPLIB_FOUND "cpp-httplib (the HTTP server of dojo serve)" "libcpp-httplib-dev")
+find_package(SQLite3)
+dojo_require(SQLite3_FOUND "SQLite (the state store of dojo serve)" "libsqlite3-dev")
+find_package(OpenSSL COMPONENTS Crypto)
+dojo_require(OpenSSL_FOUND "OpenSSL's libcrypto (token hashes of dojo serve)" "libssl-dev")
+
 if(DOJO_ENABLE_TESTS)
   find_package(GTest CONFIG QUIET)
   dojo_require(GTest_FOUND "GoogleTest (DOJO_ENABLE_TESTS=ON)" "libgtest-dev")
