@@ -11,9 +11,9 @@
 #include "commands.hpp"
 #include "config_file.hpp"
 #include "dojo/common/log.hpp"
-#include "dojo/config/cli.hpp"
 #include "dojo/common/stop_point.hpp"
 #include "dojo/common/stop_signal.hpp"
+#include "dojo/config/cli.hpp"
 #include "dojo/runtime/guarded_main.hpp"
 #include "dojo/runtime/runtime.hpp"
 

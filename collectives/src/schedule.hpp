@@ -101,8 +101,8 @@ class Schedule {
   // posted or completed anything.
   bool post(Chain& chain, int tag);
   bool ready(const Step& step) const;
-  bool advance_alone(bool block);    // advance() ignoring the other active schedules
-  void leave() noexcept;             // leaves the active list
+  bool advance_alone(bool block);  // advance() ignoring the other active schedules
+  void leave() noexcept;           // leaves the active list
   void run(const std::vector<LocalOp>& ops);
   bool chain_pending(const Chain& chain) const { return chain.next < chain.steps.size(); }
 

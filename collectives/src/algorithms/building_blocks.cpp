@@ -199,9 +199,7 @@ void streamed_blocks(const Call& call, Schedule& schedule, int streams,
     const Range part = partition(call.count, streams)[static_cast<std::size_t>(k)];
     if (part.count == 0) continue;  // the same on every rank: no chain anywhere
     const Range region{p * part.offset, p * part.count};
-    auto slot = [&](int q) {
-      return work + (region.offset + block_index(k, q) * part.count) * E;
-    };
+    auto slot = [&](int q) { return work + (region.offset + block_index(k, q) * part.count) * E; };
     const std::size_t part_bytes = part.count * E;
     if (reduce) {
       const std::byte* input = call.in_place() ? call.recv : call.send;

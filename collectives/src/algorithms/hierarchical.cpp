@@ -12,10 +12,10 @@
 #include <algorithm>
 #include <vector>
 
+#include "../pipeline_segments.hpp"
 #include "algorithms.hpp"
 #include "building_blocks.hpp"
 #include "dojo/common/error.hpp"
-#include "../pipeline_segments.hpp"
 
 namespace dojo::collectives::detail {
 namespace {
@@ -23,7 +23,7 @@ constexpr int kStreams = 4;
 
 // This rank's tile and its counterparts, and the passes of one stream over each.
 struct TileGrids {
-  int w = 1, h = 1;  // chips per tile
+  int w = 1, h = 1;   // chips per tile
   Grid tile;          // the chips of one tile (ranks of this rank's tile)
   Grid counterparts;  // this chip's twin in every tile
   MeshPass inside(const MeshGeometry& g, int rank, int stream) const {
@@ -54,8 +54,8 @@ void swap_across(Schedule& schedule, int chain, const TileGrids& t, const MeshPa
     const bool along_row = across.rows_first == (d == 0);
     const Grid& c = t.counterparts;
     if ((along_row ? c.columns : c.rows) < 2) continue;
-    const int peer = along_row ? c.at(1 - across.column, across.row)
-                               : c.at(across.column, 1 - across.row);
+    const int peer =
+        along_row ? c.at(1 - across.column, across.row) : c.at(across.column, 1 - across.row);
     Step& step = schedule.add_step(chain);
     step.sends.push_back({peer, data, bytes});
     step.recvs.push_back({peer, tmp, bytes});
@@ -74,7 +74,8 @@ TileGrids tile_grids(const MeshGeometry& g, int rank) {
   const int tile_x = x / t.w, tile_y = y / t.h, local_x = x % t.w, local_y = y % t.h;
   t.tile = {t.w, t.h, {}};
   for (int j = 0; j < t.h; ++j)
-    for (int i = 0; i < t.w; ++i) t.tile.ranks.push_back(mesh.at(tile_x * t.w + i, tile_y * t.h + j));
+    for (int i = 0; i < t.w; ++i)
+      t.tile.ranks.push_back(mesh.at(tile_x * t.w + i, tile_y * t.h + j));
   t.counterparts = {g.columns / t.w, g.rows / t.h, {}};
   for (int j = 0; j < t.counterparts.rows; ++j)
     for (int i = 0; i < t.counterparts.columns; ++i)

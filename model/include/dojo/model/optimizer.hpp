@@ -83,7 +83,9 @@ class SgdMomentum final : public Optimizer {
  public:
   SgdMomentum(ParameterStore& store, const SgdConfig& config);
   void step(float learning_rate) override;
-  std::vector<std::pair<std::string, Tensor*>> state() override { return {{"velocity", &velocity_}}; }
+  std::vector<std::pair<std::string, Tensor*>> state() override {
+    return {{"velocity", &velocity_}};
+  }
 
  private:
   ParameterStore* store_;

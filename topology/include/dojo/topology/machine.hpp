@@ -1,6 +1,7 @@
 // The Dojo machine model: tiles of chips_x x chips_y D1 chips joined edge to edge into one 2D mesh,
 // the bandwidth and latency of each class of link, and the dead (harvested) chips routes avoid.
-// Defaults follow the hardware notes (docs/dojo-hardware.md); every latency is an assumption (README).
+// Defaults follow the hardware notes (docs/dojo-hardware.md); every latency is an assumption
+// (README).
 #pragma once
 
 #include <string>
