@@ -3,6 +3,7 @@
 // ranks; `pipeline` the pipeline schedules over all ranks (one stage each).
 #include <iostream>
 #include <regex>
+#include <type_traits>
 
 #include "commands.hpp"
 #include "dojo/bench/gemm_bench.hpp"
@@ -11,6 +12,7 @@
 #include "dojo/collectives/bench.hpp"
 #include "dojo/collectives/bench_cli.hpp"
 #include "dojo/collectives/communicator.hpp"
+#include "dojo/config/cli.hpp"
 #include "dojo/device/registry.hpp"
 
 namespace dojo::cli {
@@ -36,6 +38,13 @@ device::GemmBenchShape parse_shape(const std::string& text) {
   return shape;
 }
 
+// A bench option's domain, typed by the field it fills: NaN, infinity, overflow and values out of
+// [min, max] are one line naming the option (CLI11's PositiveNumber lets NaN through).
+template <typename T>
+CLI::Validator within(const T&, std::type_identity_t<T> min, std::type_identity_t<T> max) {
+  return config::in(config::Domain<T>{min, max});
+}
+
 class BenchCommand final : public Command {
  public:
   explicit BenchCommand(CLI::App& app) {
@@ -50,10 +59,10 @@ class BenchCommand final : public Command {
         ->capture_default_str();
     gemm_->add_option("--warmup", gemm_options_.warmup, "Untimed repetitions per shape")
         ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->check(within(gemm_options_.warmup, 0, 1000000));
     gemm_->add_option("--repetitions", gemm_options_.repetitions, "Timed repetitions per shape")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(within(gemm_options_.repetitions, 1, 1000000));
     gemm_->add_option("--shape", shapes_,
                       "Measure these shapes instead of the defaults: MxNxK[:ab], a/b = n or t "
                       "(transposes), e.g. --shape 4096x1024x256:nt; repeatable");
@@ -62,17 +71,27 @@ class BenchCommand final : public Command {
         "Time of one GPT training step (forward, backward, AdamW) on one rank, the share spent in "
         "GEMM, and the same model in PyTorch (python3-torch) with the same threads, in one run");
     auto& m = step_options_.model;
-    step_->add_option("--layers", m.layers, "Transformer blocks")->capture_default_str();
-    step_->add_option("--channels", m.channels, "Width")->capture_default_str();
-    step_->add_option("--heads", m.heads, "Attention heads")->capture_default_str();
+    step_->add_option("--layers", m.layers, "Transformer blocks")
+        ->capture_default_str()
+        ->check(within(m.layers, 1, 1000000));
+    step_->add_option("--channels", m.channels, "Width")
+        ->capture_default_str()
+        ->check(within(m.channels, 1, 1000000));
+    step_->add_option("--heads", m.heads, "Attention heads")
+        ->capture_default_str()
+        ->check(within(m.heads, 1, 1000000));
     step_->add_option("--context", m.context_length, "Context length, tokens")
-        ->capture_default_str();
-    step_->add_option("--vocab", m.vocab_size, "Vocabulary size")->capture_default_str();
+        ->capture_default_str()
+        ->check(within(m.context_length, 1, 1000000));
+    step_->add_option("--vocab", m.vocab_size, "Vocabulary size")
+        ->capture_default_str()
+        ->check(within(m.vocab_size, 1, 1000000));
     step_->add_option("--batch", step_options_.batch_size, "Sequences per step")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(within(step_options_.batch_size, 1, 1000000));
     step_->add_option("--steps", step_options_.steps, "Timed steps (median reported)")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(within(step_options_.steps, 1, 1000000));
     step_->add_flag("--no-torch", no_torch_, "Skip the PyTorch comparison");
     collectives_ = command_->add_subcommand(
         "collectives",
@@ -145,28 +164,34 @@ class BenchCommand final : public Command {
         ->check(CLI::IsMember({"sleep", "gpt"}));
     pipeline_->add_option("--forward-ms", o.forward_ms, "sleep: forward time per micro-batch")
         ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->check(within(o.forward_ms, 0, 1e6));
     pipeline_->add_option("--backward-ms", o.backward_ms, "sleep: backward time per micro-batch")
         ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->check(within(o.backward_ms, 0, 1e6));
     pipeline_->add_option("--warmup", o.warmup, "Untimed runs per schedule and m")
         ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->check(within(o.warmup, 0, 1000000));
     pipeline_->add_option("--iterations", o.iterations, "Timed runs per schedule and m")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(within(o.iterations, 1, 1000000));
     pipeline_->add_option("--micro-batch-size", o.micro_batch_size, "Sequences per micro-batch")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(within(o.micro_batch_size, 1, 1000000));
     pipeline_->add_option("--layers", o.model.layers, "gpt: transformer blocks")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(within(o.model.layers, 1, 1000000));
     pipeline_->add_option("--channels", o.model.channels, "Width C (messages are (B, T, C))")
-        ->capture_default_str();
-    pipeline_->add_option("--heads", o.model.heads, "gpt: attention heads")->capture_default_str();
+        ->capture_default_str()
+        ->check(within(o.model.channels, 1, 1000000));
+    pipeline_->add_option("--heads", o.model.heads, "gpt: attention heads")
+        ->capture_default_str()
+        ->check(within(o.model.heads, 1, 1000000));
     pipeline_->add_option("--context", o.model.context_length, "Tokens per sequence T")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(within(o.model.context_length, 1, 1000000));
     pipeline_->add_option("--vocab", o.model.vocab_size, "gpt: vocabulary size")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(within(o.model.vocab_size, 1, 1000000));
     pipeline_->add_option("--json", o.json_path, "Also write the figures to this JSON file");
     pipeline_->add_flag("--dry-run", pipeline_dry_run_,
                         "Print each schedule's actions per stage (with sends and receives) and "

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "dojo/common/stats.hpp"
+#include "dojo/config/cli.hpp"
 #include "dojo/numerics/cfloat.hpp"
 #include "table.hpp"
 
@@ -25,11 +27,6 @@ struct ConvertBenchOptions {
   int repetitions = 15;
   std::vector<std::string> isas;  // empty: every ISA this machine runs
 };
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 template <class F>
 double seconds(F&& f) {
@@ -58,10 +55,10 @@ class BenchConvertCommand final : public Command {
         ->check(CLI::Range(0, 63));
     command_->add_option("--megabytes", options_.megabytes, "FP32 input per pass, MiB")
         ->capture_default_str()
-        ->check(CLI::Range(0.001, 65536.0));
+        ->check(config::real(0.001, 65536.0));
     command_->add_option("--repetitions", options_.repetitions, "Timed passes per kernel")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(config::whole(1, 1000000));
     command_
         ->add_option("--isa", options_.isas,
                      "ISA kernels to measure (avx512, avx2, portable); default: all this "

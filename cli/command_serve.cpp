@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "dojo/config/cli.hpp"
 #include "dojo/service/http.hpp"
 #include "dojo/service/names.hpp"
 #include "dojo/service/service.hpp"
@@ -79,10 +80,10 @@ int serve_main(int argc, char** argv) {
                  "default DOJO_HOME/data");
   app.add_option("--upload-max-mb", upload_mb, "Largest data-set upload, MiB")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(config::real_above(0.0, 1024.0 * 1024.0));
   app.add_option("--poll-seconds", options.poll_seconds, "How often Slurm is asked about jobs")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(config::real(0.1, 3600.0));
 
   auto* tenant_cmd = app.add_subcommand("tenant", "Manage tenants (run on the service's host)");
   tenant_cmd->require_subcommand(1);
@@ -92,16 +93,16 @@ int serve_main(int argc, char** argv) {
   add->add_option("name", tenant_name, "Tenant name: 1-64 of A-Z a-z 0-9 _ -")->required();
   add->add_option("--max-running", quota.max_running, "Jobs not yet ended at once")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(config::whole(1, 10000));
   add->add_option("--max-nodes", quota.max_nodes, "Nodes per job")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(config::whole(1, 100000));
   add->add_option("--max-ntasks", quota.max_ntasks, "Tasks (ranks) per job")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(config::whole(1, 10000000));
   add->add_option("--max-minutes", quota.max_minutes, "Time limit per job, minutes")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(config::whole(1, 5256000));
   auto* revoke = tenant_cmd->add_subcommand("revoke", "Revoke a tenant's token (its files stay)");
   revoke->add_option("name", tenant_name, "Tenant name")->required();
   auto* list = tenant_cmd->add_subcommand("list", "List tenants and their quotas");

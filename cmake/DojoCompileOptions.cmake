@@ -13,6 +13,7 @@ add_compile_options(-fmacro-prefix-map=${CMAKE_SOURCE_DIR}/=)
 # ccache with base_dir hands the compiler source paths relative to the build folder
 # ("../collectives/src/ring.cpp"): map that prefix away too.
 file(RELATIVE_PATH _dojo_source_from_build ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
+string(REGEX REPLACE "/$" "" _dojo_source_from_build "${_dojo_source_from_build}")
 if(_dojo_source_from_build)
   add_compile_options(-fmacro-prefix-map=${_dojo_source_from_build}/=)
 endif()

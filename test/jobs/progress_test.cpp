@@ -46,12 +46,20 @@ TEST(ProgressMetrics, EscapedSplitNamesAndNonFiniteLossesParseBack) {
   EXPECT_EQ(records[2].at("eval_accuracy").get<double>(), 0.25);
   EXPECT_EQ(records[3].at("lr").get<double>(), 5e-4);
 
+  // A resumed run that fails before its first record leaves the earlier records as they were.
+  { Progress failed(true, path.string(), 3, 64, "samples", 1e9, 2); }
+  ASSERT_EQ(read_records(path).size(), 4u);
   // A run resumed from the checkpoint of step 2 keeps the records up to step 2 (the evaluation
-  // included) and drops the later ones.
-  { Progress resumed(true, path.string(), 3, 64, "samples", 1e9, 2); }
+  // included) and replaces the later ones with its own.
+  {
+    Progress resumed(true, path.string(), 3, 64, "samples", 1e9, 2);
+    resumed.step(3, 0.5, 5e-4, StepTimes{0.001, 0.002, 0.0005}, 10);
+  }
   const auto kept = read_records(path);
-  ASSERT_EQ(kept.size(), 3u);
+  ASSERT_EQ(kept.size(), 4u);
   EXPECT_EQ(kept[2].at("eval_split"), split);
+  EXPECT_EQ(kept[3].at("step"), 3);
+  EXPECT_EQ(kept[3].at("loss").get<double>(), 0.5);
   std::filesystem::remove_all(dir);
 }
 
