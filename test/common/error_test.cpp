@@ -18,7 +18,7 @@ TEST(Error, UserErrorCarriesMessageKindAndLocation) {
     const std::string file = e.file();
     EXPECT_TRUE(file.ends_with("test/common/error_test.cpp")) << file;
     EXPECT_NE(file.front(), '/') << file;
-    EXPECT_EQ(e.line(), __LINE__ - 6);
+    EXPECT_EQ(e.line(), __LINE__ - 9);
   }
 }
 
