@@ -186,7 +186,7 @@ try:
     s, body = server.request("POST", "/api/jobs", token_a, job_request("x3", config="lr = = 1\n["))
     expect("malformed TOML", s, body, 400, "not valid TOML")
     for config in ['out = "/tmp/elsewhere"', 'out = "../../bob/jobs/b1/run"',
-                   'data = "/work/other.h5"', 'trace = "/etc/cron.d/x"',
+                   'data = "/srv/other.h5"', 'trace = "/etc/cron.d/x"',
                    'resume = "../../bob/jobs/b1/run/checkpoints/step-00000005.h5"',
                    'device = "/tmp/evil.so"', 'command = "rm -rf /"',
                    'model = "$(touch /tmp/owned)"', 'schedule = "1f1b; sh"', '[train]\nout = "/"']:
